@@ -1,0 +1,1 @@
+#include "odp_actions.h"
