@@ -122,6 +122,13 @@ struct flow_offsets {
 void flow_extract(const void *frame, size_t len, const struct flow_meta *md,
                   struct flow_key *key, struct flow_offsets *ofs);
 
+/* A key (or mask) word as the helpers below read it: the key is written
+ * field by field and read by words, which only a may_alias type makes
+ * defined under the compiler's type-based aliasing rules.  Code outside this
+ * header that reads flow_key_words() in the same function as it writes key
+ * fields should read through this type too. */
+typedef uint64_t flow_word __attribute__((may_alias));
+
 static inline const uint64_t *
 flow_key_words(const struct flow_key *key)
 {
@@ -160,7 +167,7 @@ flow_hash_finish(uint32_t h)
 static inline uint32_t
 flow_key_hash(const struct flow_key *key, uint32_t basis)
 {
-    const uint64_t *k = flow_key_words(key);
+    const flow_word *k = flow_key_words(key);
     uint32_t h = basis;
 
     for (size_t i = 0; i < FLOW_KEY_WORDS; i++) {
@@ -175,8 +182,8 @@ static inline uint32_t
 flow_key_hash_masked(const struct flow_key *key, const struct flow_mask *mask,
                      unsigned int start, unsigned int end, uint32_t basis)
 {
-    const uint64_t *k = flow_key_words(key);
-    const uint64_t *m = flow_key_words(&mask->m);
+    const flow_word *k = flow_key_words(key);
+    const flow_word *m = flow_key_words(&mask->m);
     uint32_t h = basis;
 
     for (unsigned int i = start; i < end; i++) {
@@ -191,9 +198,9 @@ static inline bool
 flow_key_equal_masked(const struct flow_key *masked_key, const struct flow_key *key,
                       const struct flow_mask *mask, unsigned int start, unsigned int end)
 {
-    const uint64_t *a = flow_key_words(masked_key);
-    const uint64_t *k = flow_key_words(key);
-    const uint64_t *m = flow_key_words(&mask->m);
+    const flow_word *a = flow_key_words(masked_key);
+    const flow_word *k = flow_key_words(key);
+    const flow_word *m = flow_key_words(&mask->m);
     uint64_t diff = 0;
 
     for (unsigned int i = start; i < end; i++) {
@@ -212,9 +219,9 @@ flow_key_equal(const struct flow_key *a, const struct flow_key *b)
 static inline void
 flow_key_mask(struct flow_key *dst, const struct flow_key *src, const struct flow_mask *mask)
 {
-    const uint64_t *s = flow_key_words(src);
-    const uint64_t *m = flow_key_words(&mask->m);
-    uint64_t *d = flow_key_words_rw(dst);
+    const flow_word *s = flow_key_words(src);
+    const flow_word *m = flow_key_words(&mask->m);
+    flow_word *d = flow_key_words_rw(dst);
 
     for (size_t i = 0; i < FLOW_KEY_WORDS; i++) {
         d[i] = s[i] & m[i];
@@ -226,7 +233,7 @@ flow_key_mask(struct flow_key *dst, const struct flow_key *src, const struct flo
 static inline void
 flow_mask_range(const struct flow_mask *mask, unsigned int *start, unsigned int *end)
 {
-    const uint64_t *m = flow_key_words(&mask->m);
+    const flow_word *m = flow_key_words(&mask->m);
     unsigned int s = 0, e = FLOW_KEY_WORDS;
 
     while (s < e && !m[s]) {
@@ -234,6 +241,9 @@ flow_mask_range(const struct flow_mask *mask, unsigned int *start, unsigned int 
     }
     while (e > s && !m[e - 1]) {
         e--;
+    }
+    if (s == e) {
+        s = e = 0;
     }
     *start = s;
     *end = e;
