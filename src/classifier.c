@@ -56,7 +56,23 @@ classifier_rcu_thread_offline(void)
 #define CLS_TSAN_ACQUIRE() ((void) 0)
 #endif
 
+/* Keys are written field by field and read here by words: a may_alias type
+ * keeps that defined under type-based aliasing. */
+typedef uint64_t cls_word __attribute__((may_alias));
+
 #define CLS_LOAD(p) __atomic_load_n(p, __ATOMIC_RELAXED)
+
+/* A bucket's signatures are read without atomics outside TSan builds.  A
+ * relaxed atomic load is a plain move too, but the compiler will not fold it
+ * into the compare, which costs a probe five instructions.  A stale
+ * signature only makes a probe look at, or skip, a slot that a concurrent
+ * insert or delete is changing; the flow pointer itself is loaded with
+ * acquire semantics and the answer rests on the key compare. */
+#ifdef CLASSIFIER_TSAN
+#define CLS_LOAD_SIG(p) __atomic_load_n(p, __ATOMIC_RELAXED)
+#else
+#define CLS_LOAD_SIG(p) (*(p))
+#endif
 #define CLS_STORE(p, v) __atomic_store_n(p, v, __ATOMIC_RELAXED)
 #define CLS_LOAD_ACQ(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define CLS_PUBLISH(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
@@ -306,25 +322,35 @@ cls_free_rcu_flow(struct rcu_head *head)
 
 /* ---------------------------------------------------------------- subtable table */
 
-static inline uint64_t
-cls_hash(const struct cls_subtable *st, const uint64_t *k)
+/* The hash of a key under st's mask.  'n' is st->n_words; callers pass it
+ * as a constant where they can, so that the loop unrolls. */
+static inline __attribute__((always_inline)) uint64_t
+cls_hash_n(const struct cls_subtable *st, const cls_word *k, uint32_t n)
 {
     uint64_t h = CLS_HASH_BASIS;
 
-    for (uint32_t i = 0; i < st->n_words; i++) {
+#pragma GCC unroll 8
+    for (uint32_t i = 0; i < n; i++) {
         h = cls_mix(h ^ (k[st->idx[i]] & st->mask_words[i]));
     }
     return h;
 }
 
-static inline bool
-cls_matches(const struct cls_subtable *st, const struct classifier_flow *f,
-            const uint64_t *k)
+static inline uint64_t
+cls_hash(const struct cls_subtable *st, const cls_word *k)
 {
-    const uint64_t *fk = flow_key_words(&f->key);
+    return cls_hash_n(st, k, st->n_words);
+}
+
+static inline __attribute__((always_inline)) bool
+cls_matches_n(const struct cls_subtable *st, const struct classifier_flow *f,
+              const cls_word *k, uint32_t n)
+{
+    const cls_word *fk = (const cls_word *) flow_key_words(&f->key);
     uint64_t diff = 0;
 
-    for (uint32_t i = 0; i < st->n_words; i++) {
+#pragma GCC unroll 8
+    for (uint32_t i = 0; i < n; i++) {
         unsigned int w = st->idx[i];
 
         diff |= (k[w] & st->mask_words[i]) ^ fk[w];
@@ -332,11 +358,13 @@ cls_matches(const struct cls_subtable *st, const struct classifier_flow *f,
     return !diff;
 }
 
-static inline struct classifier_flow *
-cls_subtable_lookup(const struct cls_subtable *st, const uint64_t *k)
+/* One probe.  A miss, the common case when several subtables are probed,
+ * costs the hash, one cache line and five compares of 32-bit signatures. */
+static inline __attribute__((always_inline)) struct classifier_flow *
+cls_subtable_lookup_n(const struct cls_subtable *st, const cls_word *k, uint32_t n_words)
 {
     const struct cls_table *t = CLS_LOAD_ACQ(&st->table);
-    uint64_t h = cls_hash(st, k);
+    uint64_t h = cls_hash_n(st, k, n_words);
     uint32_t sig = h >> 32;
     uint32_t i = (uint32_t) h & t->mask;
 
@@ -344,11 +372,12 @@ cls_subtable_lookup(const struct cls_subtable *st, const uint64_t *k)
     for (uint32_t n = 0; n <= t->mask; n++) {
         const struct cls_bucket *b = &t->b[i];
 
+#pragma GCC unroll 5
         for (int s = 0; s < CLS_SLOTS; s++) {
-            if (CLS_LOAD(&b->sig[s]) == sig) {
+            if (CLS_LOAD_SIG(&b->sig[s]) == sig) {
                 struct classifier_flow *f = CLS_LOAD_ACQ(&b->flow[s]);
 
-                if (f && cls_matches(st, f, k)) {
+                if (f && cls_matches_n(st, f, k, n_words)) {
                     return f;
                 }
             }
@@ -359,6 +388,24 @@ cls_subtable_lookup(const struct cls_subtable *st, const uint64_t *k)
         i = (i + 1) & t->mask;
     }
     return NULL;
+}
+
+/* Masks of up to 6 touched words (every mask the L2 and L3 slow paths make)
+ * get a copy of the probe with the word loops unrolled.  Inlined into the
+ * lookup loop, so that a probe pays no call. */
+static inline __attribute__((always_inline)) struct classifier_flow *
+cls_subtable_lookup(const struct cls_subtable *st, const cls_word *k)
+{
+    switch (st->n_words) {
+    case 0: return cls_subtable_lookup_n(st, k, 0);
+    case 1: return cls_subtable_lookup_n(st, k, 1);
+    case 2: return cls_subtable_lookup_n(st, k, 2);
+    case 3: return cls_subtable_lookup_n(st, k, 3);
+    case 4: return cls_subtable_lookup_n(st, k, 4);
+    case 5: return cls_subtable_lookup_n(st, k, 5);
+    case 6: return cls_subtable_lookup_n(st, k, 6);
+    default: return cls_subtable_lookup_n(st, k, st->n_words);
+    }
 }
 
 static struct cls_table *
@@ -560,11 +607,18 @@ cls_subtable_destroy(struct classifier *cls, struct cls_subtable *st)
     cls_defer(&st->rcu, cls_free_rcu_subtable);
 }
 
+/* The writer's probe: the same, out of line. */
+static struct classifier_flow * __attribute__((noinline))
+cls_subtable_probe(const struct cls_subtable *st, const struct flow_key *key)
+{
+    return cls_subtable_lookup(st, (const cls_word *) flow_key_words(key));
+}
+
 /* The flow of 'st' whose masked key is 'mkey' (already masked), or NULL. */
 static struct classifier_flow *
 cls_subtable_find_exact(const struct cls_subtable *st, const struct flow_key *mkey)
 {
-    return cls_subtable_lookup(st, flow_key_words(mkey));
+    return cls_subtable_probe(st, mkey);
 }
 
 /* ---------------------------------------------------------------- UFID index */
@@ -878,7 +932,7 @@ cls_flow_create(struct classifier *cls, const struct classifier_put *put,
         goto nomem_subtable;
     }
     f->subtable = st;
-    f->hash = cls_hash(st, flow_key_words(mkey));
+    f->hash = cls_hash(st, (const cls_word *) flow_key_words(mkey));
 
     /* Everything a reader may look at is in place: publish. */
     CLS_PUBLISH(&f->live_gen, cls->next_gen++);
@@ -1071,7 +1125,8 @@ classifier_get_by_key(const struct classifier *cls, const struct flow_key *key,
 
     if (!mask) {
         for (st = cls->subtables; st; st = st->next) {
-            struct classifier_flow *f = cls_subtable_lookup(st, flow_key_words(key));
+            struct classifier_flow *f = cls_subtable_probe(st, key);
+
 
             if (f) {
                 return f;
@@ -1212,7 +1267,7 @@ classifier_lookup(const struct classifier *cls, unsigned int worker,
                   const struct flow_key *key)
 {
     const struct cls_rank *rank = CLS_LOAD_ACQ(&cls->rank);
-    const uint64_t *k = flow_key_words(key);
+    const cls_word *k = (const cls_word *) flow_key_words(key);
 
     for (uint32_t i = 0; i < rank->n; i++) {
         const struct cls_subtable *st = rank->st[i];

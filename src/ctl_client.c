@@ -71,6 +71,27 @@ next_seq(struct ctl_client *c)
     return c->seq;
 }
 
+static int parse_error(const struct nlmsghdr *nlh, struct xsw_err *err);
+
+/* The server closed the connection: if it said why first (a refusal, seq
+ * 0), that is the error to report. */
+static int
+closed_why(struct ctl_client *c, struct xsw_err *err)
+{
+    const struct nlmsghdr *nlh = (const struct nlmsghdr *) c->buf;
+    ssize_t n = recv(c->fd, c->buf, CTL_MSG_MAX, MSG_DONTWAIT);
+
+    if (n > 0 && mnl_nlmsg_ok(nlh, (int) n) && nlh->nlmsg_seq == 0
+        && nlh->nlmsg_type == NLMSG_ERROR) {
+        int ret = parse_error(nlh, err);
+
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    return conn_reset(err, c);
+}
+
 /* Waits up to timeout_ms (< 0: forever) for a datagram and reads it into
  * c->buf. */
 static int
@@ -105,7 +126,8 @@ recv_datagram(struct ctl_client *c, int timeout_ms, size_t *lenp,
                 continue;
             }
             if (errno == ECONNRESET || errno == ENOTCONN) {
-                return conn_reset(err, c);
+                /* The reset is reported before what was queued: read on. */
+                return closed_why(c, err);
             }
             return xsw_err_set(err, errno, "recv: %s", strerror(errno));
         }
@@ -141,7 +163,7 @@ send_msg(struct ctl_client *c, const struct nlmsghdr *nlh, struct xsw_err *err)
                                "read its requests", c->path);
         }
         if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN) {
-            return conn_reset(err, c);
+            return closed_why(c, err);
         }
         return xsw_err_set(err, errno, "send: %s", strerror(errno));
     }

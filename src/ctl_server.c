@@ -21,12 +21,14 @@
 #define MSG_BUDGET      256     /* messages handled */
 #define DUMP_BUDGET     8       /* dump datagrams produced */
 #define ACCEPT_BATCH    16
+#define ACCEPT_PAUSE_US 100000  /* after running out of file descriptors */
 
 #define MAX_GROUPS      64      /* bits of conn->groups */
 
 /* Room for an NLMSG_ERROR or NLMSG_DONE with a full xsw_err message. */
 #define CTRL_MSG_SIZE   (NLMSG_HDRLEN + sizeof(struct nlmsgerr) \
-                         + MNL_ATTR_HDRLEN + MNL_ALIGN(sizeof(struct xsw_err)) + 16)
+                         + MNL_ATTR_HDRLEN \
+                         + MNL_ALIGN(sizeof(struct xsw_err)) + 16)
 
 /* Asked of the kernel for each connection, so that a few full datagrams fit
  * in flight whatever net.core.wmem_default is (it is capped by wmem_max). */
@@ -64,7 +66,7 @@ struct dump {
     struct ctl_server_request req;      /* points into msg */
     uint64_t cursor[4];
     bool started;                       /* a datagram of it was sent */
-    uint8_t msg[];                      /* copy of the request */
+    uint8_t msg[] __attribute__((aligned(8)));     /* copy of the request */
 };
 
 struct conn {
@@ -107,6 +109,7 @@ struct ctl_server {
     dev_t dev;
     ino_t ino;
     struct event *accept_ev;
+    struct event *accept_timer;         /* re-arms accept_ev after EMFILE */
 
     struct family *families[CTL_SERVER_MAX_FAMILIES];
     unsigned int n_families;
@@ -400,7 +403,8 @@ ctl_server_reply_end(struct ctl_server_reply *r, struct nlmsghdr *nlh)
     if ((uint8_t *) nlh != r->buf + r->len) {
         return -EINVAL;
     }
-    if (r->len + NLMSG_ALIGN(nlh->nlmsg_len) > r->limit) {
+    if (nlh->nlmsg_len > r->limit
+        || r->len + NLMSG_ALIGN(nlh->nlmsg_len) > r->limit) {
         return -EMSGSIZE;
     }
     r->len += NLMSG_ALIGN(nlh->nlmsg_len);
@@ -425,6 +429,9 @@ ctl_server_reply_put(struct ctl_server_reply *r, const struct nlmsghdr *msg)
 
     if (msg->nlmsg_len < NLMSG_HDRLEN) {
         return -EINVAL;
+    }
+    if (msg->nlmsg_len > r->limit) {
+        return -EMSGSIZE;
     }
     len = NLMSG_ALIGN(msg->nlmsg_len);
     if (r->len + len > r->limit) {
@@ -535,7 +542,9 @@ dump_step(struct conn *c)
             memcpy(r.buf + r.len, done, done_len);
             conn_send(c, r.buf, r.len + done_len);
         } else {
-            conn_send(c, r.buf, r.len);
+            if (r.len) {
+                conn_send(c, r.buf, r.len);
+            }
             conn_send(c, done, done_len);
         }
     }
@@ -970,6 +979,15 @@ accept_cb(evutil_socket_t lfd, short what, void *s_)
         struct conn *c;
 
         if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS
+                || errno == ENOMEM) {
+                /* The connection stays in the backlog and the socket stays
+                 * readable: pause accepting rather than spin on it. */
+                struct timeval tv = { .tv_usec = ACCEPT_PAUSE_US };
+
+                event_del(s->accept_ev);
+                event_add(s->accept_timer, &tv);
+            }
             break;
         }
         if (s->n_conns >= CTL_SERVER_MAX_CLIENTS) {
@@ -986,9 +1004,10 @@ accept_cb(evutil_socket_t lfd, short what, void *s_)
         c->fd = fd;
         c->out_tail = &c->out_head;
         c->pid = alloc_pid(s);
-        c->rd_ev = event_new(s->base, fd, EV_READ | EV_PERSIST, conn_read_cb, c);
-        c->wr_ev = event_new(s->base, fd, EV_WRITE | EV_PERSIST, conn_write_cb,
-                             c);
+        c->rd_ev = event_new(s->base, fd, EV_READ | EV_PERSIST,
+                             conn_read_cb, c);
+        c->wr_ev = event_new(s->base, fd, EV_WRITE | EV_PERSIST,
+                             conn_write_cb, c);
         if (!c->rd_ev || !c->wr_ev) {
             conn_free(c);
             continue;
@@ -998,6 +1017,16 @@ accept_cb(evutil_socket_t lfd, short what, void *s_)
         conn_update_events(c);
     }
     server_reap(s);
+}
+
+static void
+accept_resume_cb(evutil_socket_t fd, short what, void *s_)
+{
+    struct ctl_server *s = s_;
+
+    (void) fd;
+    (void) what;
+    event_add(s->accept_ev, NULL);
 }
 
 /* ---------------------------------------------------------------- nlctrl */
@@ -1580,7 +1609,9 @@ ctl_server_create(struct event_base *base, const char *path, mode_t mode,
         goto error;
     }
     s->accept_ev = event_new(base, s->fd, EV_READ | EV_PERSIST, accept_cb, s);
-    if (!s->accept_ev || event_add(s->accept_ev, NULL) < 0) {
+    s->accept_timer = evtimer_new(base, accept_resume_cb, s);
+    if (!s->accept_ev || !s->accept_timer
+        || event_add(s->accept_ev, NULL) < 0) {
         ret = xsw_err_set(err, ENOMEM, "cannot register the control socket "
                           "with the event loop");
         goto error;
@@ -1610,6 +1641,9 @@ ctl_server_destroy(struct ctl_server *s)
     s->n_conns = 0;
     if (s->accept_ev) {
         event_free(s->accept_ev);
+    }
+    if (s->accept_timer) {
+        event_free(s->accept_timer);
     }
     if (s->fd >= 0) {
         close(s->fd);

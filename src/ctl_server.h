@@ -126,7 +126,8 @@ typedef int ctl_server_doit_fn(void *ctx, const struct ctl_server_request *req,
  * Returning > 0 without adding a message is allowed only if the next message
  * did not fit: the server then calls again with a CTL_MSG_MAX buffer and
  * fails the dump with -EMSGSIZE if it still does not fit. */
-typedef int ctl_server_dumpit_fn(void *ctx, const struct ctl_server_request *req,
+typedef int ctl_server_dumpit_fn(void *ctx,
+                                 const struct ctl_server_request *req,
                                  uint64_t cursor[4],
                                  struct ctl_server_reply *reply,
                                  struct xsw_err *err);

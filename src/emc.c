@@ -9,12 +9,13 @@
 #include <emmintrin.h>
 #endif
 
-/* Three cache lines, so that no entry straddles a fourth. */
+/* Three cache lines, so that no entry straddles a fourth.  The key comes
+ * first, 16-byte aligned, so that the compare reads it in place. */
 struct emc_entry {
+    struct flow_key key;
     uint32_t hash;
     struct classifier_flow *flow;       /* NULL: empty */
     uint64_t gen;                       /* flow's live_gen when cached */
-    struct flow_key key;
 } __attribute__((aligned(64)));
 
 struct emc {
@@ -26,24 +27,26 @@ struct emc {
     unsigned int inv_prob;
 };
 
-/* The key compare is most of a hit's cost; 16 bytes at a time halves it
- * (SSE2 is part of x86-64, so this is the path normally taken). */
+/* The key compare is most of a hit's cost; 16 bytes at a time, unrolled,
+ * makes it three instructions a block (SSE2 is part of x86-64, so this is
+ * the path normally taken).  'cached' is an entry's key, 16-byte aligned. */
 static inline bool
-emc_key_equal(const struct flow_key *a, const struct flow_key *b)
+emc_key_equal(const struct flow_key *cached, const struct flow_key *key)
 {
 #ifdef __SSE2__
-    const __m128i *pa = (const __m128i *) (const void *) a;
-    const __m128i *pb = (const __m128i *) (const void *) b;
-    __m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128(pa), _mm_loadu_si128(pb));
+    const __m128i *pa = (const __m128i *) (const void *) cached;
+    const __m128i *pb = (const __m128i *) (const void *) key;
+    __m128i eq = _mm_cmpeq_epi8(_mm_load_si128(pa), _mm_loadu_si128(pb));
 
-    _Static_assert(sizeof *a % 16 == 0, "flow_key is a whole number of 16-byte blocks");
-    for (size_t i = 1; i < sizeof *a / 16; i++) {
-        eq = _mm_and_si128(eq, _mm_cmpeq_epi8(_mm_loadu_si128(pa + i),
+    _Static_assert(sizeof *key % 16 == 0, "flow_key is a whole number of 16-byte blocks");
+#pragma GCC unroll 9
+    for (size_t i = 1; i < sizeof *key / 16; i++) {
+        eq = _mm_and_si128(eq, _mm_cmpeq_epi8(_mm_load_si128(pa + i),
                                               _mm_loadu_si128(pb + i)));
     }
     return _mm_movemask_epi8(eq) == 0xffff;
 #else
-    return flow_key_equal(a, b);
+    return flow_key_equal(cached, key);
 #endif
 }
 

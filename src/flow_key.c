@@ -320,6 +320,9 @@ flow_extract(const void *frame_, size_t len, const struct flow_meta *md,
         len = FLOW_OFS_NONE - 1;
     }
     if (len < ETH_HLEN) {
+        /* No Ethernet header: "not Ethernet II", with zero addresses, which
+         * is how the netlink key (no eth_type attribute) reads back. */
+        key->eth_type = htons(FLOW_ETH_TYPE_NONE);
         goto out;
     }
     memcpy(key->eth_dst, frame, ETH_ALEN);

@@ -17,7 +17,9 @@
  *    the tag truncated after it leaves vlans[i].tpid set and tci == 0.
  *  - eth_type is the innermost Ethernet type, after all VLAN tags.  A frame
  *    that is not Ethernet II (802.3 without SNAP) has FLOW_ETH_TYPE_NONE; a
- *    frame shorter than an Ethernet header has everything zero but metadata.
+ *    frame shorter than an Ethernet header has zero addresses, eth_type
+ *    FLOW_ETH_TYPE_NONE and nothing else but metadata (its netlink key, with
+ *    no eth_type attribute, reads back the same way).
  *  - ICMP and ICMPv6 carry type in tp_src and code in tp_dst (as OVS does).
  *  - ARP uses nw_src/nw_dst for SPA/TPA, nw_proto for the opcode (when it
  *    fits in 8 bits, else 0) and arp_sha/arp_tha; IPv6 ND reuses arp_sha as

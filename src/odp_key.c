@@ -43,8 +43,8 @@
 /* ------------------------------------------------------------ type table */
 
 enum attr_kind {
-    KIND_UNKNOWN = 0,           /* zero so that types a newer header adds
-                                 * stay opaque until this table knows them */
+    KIND_UNKNOWN = 0,           /* unspec; types past the table are unknown
+                                 * too, and opaque */
     KIND_FIXED,
     KIND_VARIABLE,
     KIND_NESTED,
@@ -239,32 +239,6 @@ mpls_count(const struct flow_key *key)
     return n;
 }
 
-/* "CONTEXT: " in front of err->msg, cut to fit.  (xsw_err_prefix() does the
- * same through snprintf, which GCC's -Wformat-truncation rejects once it is
- * inlined here.) */
-static void
-err_prefix(struct xsw_err *err, const char *context)
-{
-    size_t clen, mlen;
-
-    if (!err) {
-        return;
-    }
-    clen = strlen(context) + 2;
-    if (clen >= sizeof err->msg) {
-        return;
-    }
-    mlen = strnlen(err->msg, sizeof err->msg - 1);
-    if (mlen > sizeof err->msg - 1 - clen) {
-        mlen = sizeof err->msg - 1 - clen;
-    }
-    memmove(err->msg + clen, err->msg, mlen);
-    memcpy(err->msg, context, clen - 2);
-    err->msg[clen - 2] = ':';
-    err->msg[clen - 1] = ' ';
-    err->msg[clen + mlen] = '\0';
-}
-
 static bool
 is_all_zero(const void *p, size_t n)
 {
@@ -299,8 +273,9 @@ key_shape(const struct flow_key *key, struct key_shape *s)
 {
     memset(s, 0, sizeof *s);
 
-    /* As the kernel: a level is a VLAN level when it has a tag or when the
-     * innermost type is still a TPID (a tag cut short after its TPID). */
+    /* A level is a VLAN level when it has a tag (TPID or TCI).  As in the
+     * kernel, an innermost type that is still a TPID with no tag recorded
+     * for it counts as a tag cut after its TPID. */
     for (unsigned int i = 0; i < FLOW_MAX_VLANS; i++) {
         const struct flow_vlan *v = &key->vlans[i];
         bool tag = flow_vlan_present(v);
@@ -756,7 +731,7 @@ walk_level(const uint8_t *buf, size_t len, struct level *lv,
             int error = check_attr_stream(payload, plen, err);
 
             if (error) {
-                err_prefix(err, name);
+                xsw_err_prefix(err, name);
                 return error;
             }
         }
@@ -985,15 +960,16 @@ parse_key_vlan(const struct level *lv, unsigned int level, __be16 tpid,
             return xsw_err_set(err, EINVAL, "encap: must be empty after a truncated "
                                "VLAN tag (vlan(0))");
         }
-        /* Nothing was read after the TPID: it is the innermost type. */
-        key->eth_type = tpid;
+        /* Nothing after the TPID was read: no innermost type (flow_extract()
+         * leaves it 0 too). */
+        key->eth_type = 0;
         return 0;
     }
 
     error = parse_key_level(lv->data[OVS_KEY_ATTR_ENCAP], lv->len[OVS_KEY_ATTR_ENCAP],
                             level + 1, key, info, err);
     if (error) {
-        err_prefix(err, "encap");
+        xsw_err_prefix(err, "encap");
     }
     return error;
 }
@@ -1067,14 +1043,11 @@ parse_key_level(const uint8_t *buf, size_t len, unsigned int level,
                            name, ETH_P_8021Q, ETH_P_8021AD);
     }
 
-    if (has_eth_type) {
-        key->eth_type = eth_type;
-    } else if (level == 0 && !(lv.nonzero & BIT(OVS_KEY_ATTR_ETHERNET))) {
-        /* Shorter than an Ethernet header: flow_extract() leaves it all 0. */
-        key->eth_type = 0;
-    } else {
-        key->eth_type = htons(FLOW_ETH_TYPE_NONE);
-    }
+    /* No eth_type is 802.2, as in the kernel and OVS userspace.  A runt's
+     * key (eth_type 0, eth() zero) reads back as such too: telling it by its
+     * zero addresses would misread every masked key whose MACs are
+     * wildcarded, hence zero. */
+    key->eth_type = has_eth_type ? eth_type : htons(FLOW_ETH_TYPE_NONE);
     return parse_key_l3_l4(&lv, key, err);
 }
 
@@ -1202,7 +1175,7 @@ parse_mask_vlan(const struct level *lv, unsigned int level, const struct odp_key
         error = parse_mask_level(lv->data[OVS_KEY_ATTR_ENCAP], lv->len[OVS_KEY_ATTR_ENCAP],
                                  level + 1, ki, m, err);
         if (error) {
-            err_prefix(err, "encap");
+            xsw_err_prefix(err, "encap");
             return error;
         }
     }

@@ -48,9 +48,11 @@
  *
  * Decoding conventions where the attributes leave a choice (they match what
  * flow_extract() produces for the same frame):
- *  - a truncated tag decodes with eth_type equal to its TPID;
- *  - no eth_type at the innermost level means FLOW_ETH_TYPE_NONE, except at
- *    the outer level when eth() is absent or all zero: then 0 (a runt).
+ *  - a truncated tag decodes with eth_type 0 (nothing after it was read);
+ *  - no eth_type at the innermost level means FLOW_ETH_TYPE_NONE, even for
+ *    the key of a runt (eth_type 0, eth() zero), which writes the same
+ *    attributes as an 802.2 frame from and to 00:00:00:00:00:00: the kernel
+ *    has no runts, and zero addresses are also what a wildcarded eth() holds.
  */
 #ifndef XSW_ODP_KEY_H
 #define XSW_ODP_KEY_H 1

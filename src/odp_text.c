@@ -74,22 +74,37 @@ odp_text_all_bytes(const void *p_, size_t n, uint8_t c)
     return true;
 }
 
+/* Not mnl_attr_put(): libmnl before 1.0.5 leaves the padding after the
+ * payload as it was, and keys are compared as bytes. */
 bool
 odp_text_put(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
              const void *data, size_t len)
 {
-    static const uint8_t none;
+    size_t start = MNL_ALIGN(nlh->nlmsg_len);
+    size_t total = NLA_ALIGN(NLA_HDRLEN + len);
+    uint16_t hdr[2];
+    uint8_t *p;
 
-    if (len > UINT16_MAX - NLA_HDRLEN) {
+    if (len > UINT16_MAX - NLA_HDRLEN || start > buflen || total > buflen - start) {
         return false;
     }
-    return mnl_attr_put_check(nlh, buflen, type, len, data ? data : &none);
+    p = (uint8_t *) nlh + start;
+    hdr[0] = (uint16_t) (NLA_HDRLEN + len);
+    hdr[1] = type;
+    memcpy(p, hdr, NLA_HDRLEN);
+    if (len) {
+        memcpy(p + NLA_HDRLEN, data, len);
+    }
+    memset(p + NLA_HDRLEN + len, 0, total - NLA_HDRLEN - len);
+    nlh->nlmsg_len = (uint32_t) (start + total);
+    return true;
 }
 
 struct nlattr *
 odp_text_nest_start(struct nlmsghdr *nlh, size_t buflen, uint16_t type)
 {
-    struct nlattr *start = mnl_nlmsg_get_payload_tail(nlh);
+    struct nlattr *start = (struct nlattr *) ((uint8_t *) nlh
+                                              + MNL_ALIGN(nlh->nlmsg_len));
 
     if (!odp_text_put(nlh, buflen, type, NULL, 0)) {
         return NULL;
@@ -2299,7 +2314,7 @@ match_raw_name(const char *s, uint16_t *type)
     if (strncmp(s, "key", 3) || s[3] < '0' || s[3] > '9') {
         return 0;
     }
-    n = odp_text_scan_uint_base(s + 3, 10, NLA_TYPE_MASK, &v);
+    n = odp_text_scan_uint_base(s + 3, 10, ODP_TEXT_TYPE_MAX, &v);
     if (!n || s[3 + n] != '(') {
         return 0;
     }
@@ -2742,6 +2757,14 @@ odp_text_parse_key(const char *s, struct nlmsghdr *key_nlh,
 
         p += strspn(p, ODP_TEXT_DELIMS);
         if (!*p) {
+            /* The key goes into one attribute (OVS_FLOW_ATTR_KEY). */
+            if (key_nlh->nlmsg_len - key_len0 > UINT16_MAX - NLA_HDRLEN
+                || (mask_nlh
+                    && mask_nlh->nlmsg_len - mask_len0 > UINT16_MAX - NLA_HDRLEN)) {
+                error = xsw_err_set(err, EMSGSIZE, "key longer than %d bytes",
+                                    UINT16_MAX - NLA_HDRLEN);
+                break;
+            }
             return 0;
         }
         if (!strncmp(p, "ufid:", 5)) {

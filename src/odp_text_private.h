@@ -22,6 +22,10 @@
  * MAX_ODP_NESTED: input deeper than this is rejected rather than recursed. */
 #define ODP_TEXT_MAX_DEPTH 32
 
+/* The largest attribute type a netlink header can carry (NLA_TYPE_MASK is a
+ * negative int, unusable as a bound). */
+#define ODP_TEXT_TYPE_MAX 0x3fff
+
 /* What may separate two key attributes or two actions (OVS's delimiters). */
 #define ODP_TEXT_DELIMS ", \t\r\n"
 

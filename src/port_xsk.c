@@ -6,6 +6,7 @@
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
 #include <linux/sockios.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,13 +40,16 @@
 #define PORT_XSK_PROG_SECTION "xdp"
 #define PORT_XSK_MAP_NAME "xsks_map"
 
+_Static_assert(PORT_XSK_NAME_SIZE == IF_NAMESIZE, "a device name");
+
 enum { RING_RX, RING_TX, RING_FILL, RING_COMP };
 
 struct port_xsk {
     struct umem *umem;
-    char name[IF_NAMESIZE];
+    char name[PORT_XSK_NAME_SIZE];
     int ifindex;
-    uint32_t n_dev_queues;
+    uint32_t n_dev_queues;              /* rx queues at open */
+    uint32_t n_map_entries;             /* rx queues the device may get */
 
     struct xdp_program *prog;
     enum port_xsk_xdp_mode xdp_mode;    /* in force: NATIVE or SKB */
@@ -178,7 +182,7 @@ prog_open(struct port_xsk *port, const char *path, struct xdp_program **out,
                            port->name, path, PORT_XSK_MAP_NAME);
     }
     /* Keyed by rx queue index: room for every queue the device may get. */
-    error = bpf_map__set_max_entries(map, port->n_dev_queues);
+    error = bpf_map__set_max_entries(map, port->n_map_entries);
     if (error) {
         xdp_program__close(prog);
         return xsw_err_set(err, (int) -error, "%s: sizing %s: %s", port->name,
@@ -601,8 +605,9 @@ queue_close(struct port_xsk *port, struct port_xsk_queue *q)
     }
 }
 
-/* The first frames of q's fill ring, from the shared pool. */
-static void
+/* The first frames of q's fill ring, from the shared pool; returns how
+ * many it got. */
+static uint32_t
 queue_prefill(struct port_xsk *port, struct port_xsk_queue *q)
 {
     uint32_t want = q->fill_frames, idx = 0;
@@ -623,6 +628,7 @@ queue_prefill(struct port_xsk *port, struct port_xsk_queue *q)
         q->stats.fill_frames += n;
         want -= n;
     }
+    return q->fill_frames - want;
 }
 
 /* ------------------------------------------------------------ open/close */
@@ -696,9 +702,8 @@ port_xsk_open(struct umem *umem, const struct port_xsk_config *cfg,
         goto err_free;
     }
     /* The map must hold every queue index the device may get later. */
-    if (n_max > port->n_dev_queues) {
-        port->n_dev_queues = n_max;
-    }
+    port->n_map_entries = n_max > port->n_dev_queues ? n_max
+                                                     : port->n_dev_queues;
 
     port->queues = aligned_alloc(64, port->n_queues * sizeof *port->queues);
     if (!port->queues) {
@@ -728,7 +733,7 @@ port_xsk_open(struct umem *umem, const struct port_xsk_config *cfg,
 
     for (uint32_t i = 0; i < port->n_queues; i++) {
         struct port_xsk_queue *q = &port->queues[i];
-        uint32_t key = q->queue_id;
+        uint32_t key = q->queue_id, n;
 
         error = queue_open_socket(port, q, &rs, cfg->bind_mode, err);
         if (error) {
@@ -740,8 +745,18 @@ port_xsk_open(struct umem *umem, const struct port_xsk_config *cfg,
             goto err_sockets;
         }
         /* Frames first, so that the socket can take what the program
-         * sends it from the first frame on. */
-        queue_prefill(port, q);
+         * sends it from the first frame on.  Short of a batch, the queue
+         * could starve for good: frames come back to the pool only as
+         * traffic flows, and the other queues' fill rings may hold them
+         * all. */
+        n = queue_prefill(port, q);
+        if (n < PORT_XSK_FILL_BATCH) {
+            error = xsw_err_set(err, ENOBUFS, "%s: queue %u: %u free frames "
+                                "in the umem for a fill ring of %u: raise the "
+                                "umem's frames or lower fill_frames",
+                                port->name, q->queue_id, n, q->fill_frames);
+            goto err_sockets;
+        }
         if (bpf_map_update_elem(port->xsks_map_fd, &key, &q->fd, BPF_ANY)) {
             error = xsw_err_set(err, errno, "%s: queue %u: adding the socket "
                                 "to %s: %s", port->name, q->queue_id,

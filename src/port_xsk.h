@@ -29,7 +29,6 @@
 #ifndef XSW_PORT_XSK_H
 #define XSW_PORT_XSK_H 1
 
-#include <net/if.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,6 +50,9 @@ enum port_xsk_bind_mode {
     PORT_XSK_BIND_ZEROCOPY,
     PORT_XSK_BIND_COPY,
 };
+
+/* A device name and its NUL (IFNAMSIZ). */
+#define PORT_XSK_NAME_SIZE 16
 
 #define PORT_XSK_DEFAULT_RING_SIZE 2048
 #define PORT_XSK_DEFAULT_FILL_SIZE 2048
@@ -119,21 +121,24 @@ struct port_xsk_queue {
 
 /* What is in force on an open port. */
 struct port_xsk_info {
-    char name[IF_NAMESIZE];
+    char name[PORT_XSK_NAME_SIZE];
     int ifindex;
     enum port_xsk_xdp_mode xdp_mode;    /* NATIVE or SKB */
     bool dispatcher;            /* behind libxdp's dispatcher, else alone */
     uint32_t prog_id;           /* of our program */
     uint32_t n_queues;          /* sockets */
-    uint32_t n_dev_queues;      /* rx queues of the device */
+    uint32_t n_dev_queues;      /* rx queues of the device at open */
     uint32_t n_zerocopy;        /* sockets in zero-copy mode; others: copy */
 };
 
 /* Opens cfg->devname on umem.  Returns 0 and *out, or a negative errno with
  * err naming the device and the step that failed ("veth0: attaching XDP
  * program in native mode: Operation not supported"); the device is then
- * left as it was.  Each fill ring gets its first frames from the umem's
- * pool here, so the port receives before any worker polls it. */
+ * left as it was.  Each fill ring gets its first frames (up to fill_frames)
+ * from the umem's pool here, so the port receives before any worker polls
+ * it; -ENOBUFS if the pool cannot give a queue PORT_XSK_FILL_BATCH.  Size
+ * the umem for the sum of fill_frames over every queue, plus the frames in
+ * flight on tx rings and in the workers' caches. */
 int port_xsk_open(struct umem *, const struct port_xsk_config *,
                   struct port_xsk **out, struct xsw_err *err);
 
@@ -163,8 +168,9 @@ int port_xsk_stats(const struct port_xsk *, struct port_xsk_stats *);
 
 /* Whether the device is still there: 0 with *up (administratively up and
  * carrier on), or -ENODEV once its ifindex is gone (deleted, or moved to
- * another namespace), when the control thread should close the port.  A
- * sign to check: the sockets of a vanished device poll with POLLERR. */
+ * another namespace), when the control thread should close the port.  Call
+ * it on RTM_DELLINK, on a timer, or when a queue's tx_kick_errors grows
+ * (kicks on a vanished device fail with ENXIO). */
 int port_xsk_link_state(const struct port_xsk *, bool *up);
 
 /* ---------------------------------------------------------- ring operations
@@ -189,17 +195,32 @@ port_xsk_count__(uint64_t *counter, uint64_t n)
     __atomic_store_n(counter, *counter + n, __ATOMIC_RELAXED);
 }
 
+/* For poll(): POLLIN when the rx ring has frames. */
 static inline int
 port_xsk_queue_fd(const struct port_xsk_queue *q)
 {
     return q->fd;
 }
 
+/* The device queue, and whether its socket is in zero-copy mode (else copy
+ * mode: the kernel copies frames between the umem and its own buffers). */
+static inline uint32_t
+port_xsk_queue_id(const struct port_xsk_queue *q)
+{
+    return q->queue_id;
+}
+
+static inline bool
+port_xsk_queue_zerocopy(const struct port_xsk_queue *q)
+{
+    return q->zerocopy;
+}
+
 /* Takes up to max received descriptors into descs[] and returns how many.
  * The frames are the caller's from then on: send them (tx_burst) or give
- * them back (umem_cache_put).  descs[i].addr is the address of the first
- * byte of the frame, inside a umem frame whose start the kernel left as
- * headroom. */
+ * them back (umem_cache_put).  descs[i].addr is the umem address of the
+ * frame's first byte; the kernel leaves its headroom (256 bytes) before it
+ * in the umem frame, room to push headers. */
 static inline uint32_t
 port_xsk_rx_burst(struct port_xsk_queue *q, struct xdp_desc *descs,
                   uint32_t max)
@@ -228,8 +249,9 @@ port_xsk_rx_burst(struct port_xsk_queue *q, struct xdp_desc *descs,
 
 /* Puts up to n descriptors (addr and len; options 0) on the tx ring and
  * returns how many went; the frames of the others stay the caller's (the
- * ring is full: free them or retry).  Sending happens at port_xsk_tx_flush(),
- * once per batch. */
+ * ring is full: free them or retry).  Each descriptor must lie within one
+ * umem frame: the kernel skips any other (tx_invalid_descs) and never gives
+ * its frame back.  Sending happens at port_xsk_tx_flush(), once per batch. */
 static inline uint32_t
 port_xsk_tx_burst(struct port_xsk_queue *q, const struct xdp_desc *descs,
                   uint32_t n)

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 struct xsw_err {
     char msg[256];
@@ -33,10 +34,21 @@ static inline void
 xsw_err_prefix(struct xsw_err *err, const char *context)
 {
     if (err) {
-        char tmp[sizeof err->msg];
+        size_t cap = sizeof err->msg;
+        size_t cl = strlen(context);
+        size_t ml = strlen(err->msg);
 
-        snprintf(tmp, sizeof tmp, "%s: %s", context, err->msg);
-        snprintf(err->msg, sizeof err->msg, "%s", tmp);
+        if (cl > cap - 3) {
+            cl = cap - 3;
+        }
+        if (ml > cap - 1 - cl - 2) {
+            ml = cap - 1 - cl - 2;      /* the tail of the message is cut */
+        }
+        memmove(err->msg + cl + 2, err->msg, ml);
+        err->msg[cl + 2 + ml] = '\0';
+        memcpy(err->msg, context, cl);
+        err->msg[cl] = ':';
+        err->msg[cl + 1] = ' ';
     }
 }
 

@@ -38,6 +38,7 @@ _xsw_t_failed=0
 _xsw_t_netns=""
 _xsw_t_links=""
 _xsw_t_pids=""
+_xsw_t_hooks=""
 XSW_T_TMP=""
 
 # ------------------------------------------------------------------- TAP
@@ -175,6 +176,17 @@ xsw_veth_add() {
     ip -n "$2" link set "$3" up
 }
 
+# xsw_link_add NAME TYPE [ARGS...]: another kind of link in the root
+# namespace (ip link add NAME type TYPE ARGS...), up.
+xsw_link_add() {
+    _xsw_own "$1" || return 1
+    _l=$1
+    shift
+    ip link add "$_l" type "$@" 2>/dev/null || return 1
+    _xsw_t_links="$_xsw_t_links $_l"
+    ip link set "$_l" up
+}
+
 # xsw_link_del ROOT_IF: deletes one of this test's root-namespace links
 # before the end (a veth takes its peer along).
 xsw_link_del() {
@@ -292,10 +304,26 @@ xsw_wait_for() {
 
 # ----------------------------------------------------------------- cleanup
 
-# xsw_cleanup: kills this test's background processes, deletes its
-# namespaces and links and its scratch directory.  Runs at exit; safe to
-# call earlier (then again).
+# xsw_on_exit COMMAND: an extra cleanup step (a string for eval), run by
+# xsw_cleanup before the rest, the last registered first.  For what the
+# helpers above do not know about; a test must not set its own EXIT trap.
+xsw_on_exit() {
+    _xsw_t_hooks="$1
+$_xsw_t_hooks"
+}
+
+# xsw_cleanup: runs the xsw_on_exit steps, kills this test's background
+# processes, deletes its namespaces and links and its scratch directory.
+# Runs at exit; safe to call earlier (then again).
 xsw_cleanup() {
+    _hooks=$_xsw_t_hooks
+    _xsw_t_hooks=""
+    # A here-document, not a pipe: the steps run in this shell.
+    while IFS= read -r _h; do
+        [ -n "$_h" ] && eval "$_h" >/dev/null 2>&1
+    done <<XSW_HOOKS
+$_hooks
+XSW_HOOKS
     for _n in $_xsw_t_pids; do
         xsw_bg_stop "$_n" 3 >/dev/null 2>&1
     done
@@ -315,16 +343,17 @@ xsw_cleanup() {
 }
 
 _xsw_exit() {
-    _st=$?
+    # Its own variable: the helpers share the "_" ones.
+    _xsw_status=$?
     xsw_cleanup
     # A run that ends before its plan is complete fails, whatever its
     # status.
     if [ "$_xsw_t_planned" -gt 0 ] && [ "$_xsw_t_n" -ne "$_xsw_t_planned" ]; then
         echo "# planned $_xsw_t_planned tests, ran $_xsw_t_n"
-        [ "$_st" = 0 ] && _st=1
+        [ "$_xsw_status" = 0 ] && _xsw_status=1
     fi
-    [ "$_xsw_t_failed" -gt 0 ] && [ "$_st" = 0 ] && _st=1
-    exit "$_st"
+    [ "$_xsw_t_failed" -gt 0 ] && [ "$_xsw_status" = 0 ] && _xsw_status=1
+    exit "$_xsw_status"
 }
 
 XSW_T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$XSW_T_PREFIX.XXXXXX") ||

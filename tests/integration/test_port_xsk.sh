@@ -7,7 +7,8 @@
 # Checks that ping and UDP get through, the modes reported (native/skb XDP,
 # copy mode on veth), the counters, the umem's frame accounting, that the
 # XDP program is gone from A and B after the forwarder stops, the errors for
-# a missing device and for zero-copy on veth, and a device vanishing under a
+# a missing device, for zero-copy on veth and for native XDP on a device
+# without it, the fallback to skb mode there, and a device vanishing under a
 # running forwarder.  Needs root.
 . "${XSW_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -18,7 +19,7 @@ BPF_OBJ=$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o
 xsw_require_file "$PORTCHECK" "$BPF_OBJ"
 xsw_bpffs_ensure
 
-tap_plan 23
+tap_plan 25
 
 NS1=$(xsw_name n1)
 NS2=$(xsw_name n2)
@@ -195,6 +196,37 @@ if [ $st != 0 ] && grep -q "opening XDP program .*missing.bpf.o" "$XSW_T_TMP/obj
 else
     tap_not_ok "a missing XDP object: non-zero status and a message naming it" \
         "$XSW_T_TMP/obj.err"
+fi
+
+# A device without native XDP (ifb): auto mode falls back to skb mode, a
+# forced native mode fails and says so.
+IFB=$(xsw_name i)
+if xsw_link_add "$IFB" ifb; then
+    "$PORTCHECK" -t 1 -o "$BPF_OBJ" "$IFB" "$A" >"$XSW_T_TMP/ifb.out" \
+        2>"$XSW_T_TMP/ifb.err"
+    st=$?
+    if [ $st = 0 ] && [ "$(field "$(report ifb "$IFB")" xdp)" = skb ] &&
+        [ "$(field "$(report ifb "$A")" xdp)" = native ] &&
+        ! xsw_has_xdp "$IFB" && ! xsw_has_xdp "$A"; then
+        tap_ok "auto mode: skb XDP on $IFB (no native XDP), native on $A"
+    else
+        tap_not_ok "auto mode: skb XDP on $IFB (no native XDP), native on $A" \
+            "$XSW_T_TMP/ifb.out" "$XSW_T_TMP/ifb.err"
+    fi
+    "$PORTCHECK" -m native -o "$BPF_OBJ" "$IFB" "$A" >/dev/null \
+        2>"$XSW_T_TMP/ifbn.err"
+    st=$?
+    if [ $st != 0 ] && grep -q "$IFB: attaching XDP program in native mode: " \
+        "$XSW_T_TMP/ifbn.err"; then
+        tap_ok "forced native mode on $IFB: status $st, \"$(grep "$IFB" "$XSW_T_TMP/ifbn.err")\""
+    else
+        tap_not_ok "forced native mode on $IFB fails naming the mode" \
+            "$XSW_T_TMP/ifbn.err"
+    fi
+    xsw_link_del "$IFB"
+else
+    tap_skip "auto mode falls back to skb XDP" "no ifb devices here"
+    tap_skip "forced native mode fails on a device without it" "no ifb devices here"
 fi
 
 # ------------------------------------------------- a device that vanishes

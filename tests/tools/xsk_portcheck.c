@@ -49,7 +49,7 @@ on_signal(int sig)
 
 static bool verbose;
 
-static int
+static int __attribute__((format(printf, 2, 0)))
 libxdp_log(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
     if (level != LIBXDP_WARN && !verbose) {
@@ -58,7 +58,7 @@ libxdp_log(enum libxdp_print_level level, const char *fmt, va_list ap)
     return vfprintf(stderr, fmt, ap);
 }
 
-static int
+static int __attribute__((format(printf, 2, 0)))
 libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
     if (level != LIBBPF_WARN && !verbose) {

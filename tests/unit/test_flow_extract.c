@@ -63,8 +63,9 @@ check_sane(const struct flow_key *k, const struct flow_offsets *o, size_t len,
     assert_true(FIELD_ZERO(k, pad2));
 
     if (len < 14) {
-        assert_true(all_zero((const uint8_t *) k + offsetof(struct flow_key, eth_type),
-                             sizeof *k - offsetof(struct flow_key, eth_type)));
+        assert_int_equal(k->eth_type, htons(FLOW_ETH_TYPE_NONE));
+        assert_true(all_zero((const uint8_t *) k + offsetof(struct flow_key, pad0),
+                             sizeof *k - offsetof(struct flow_key, pad0)));
         assert_int_equal(o->l2_5, NONE);
         assert_int_equal(o->l3, NONE);
         assert_int_equal(o->l4, NONE);
@@ -450,7 +451,7 @@ test_short_frames(void **state)
     for (size_t len = 0; len < 14; len++) {
         extract_len(f.data, len, &md, &k, &o);      /* check_sane: all zero */
         assert_true(FIELD_ZERO(&k, eth_src));
-        assert_int_equal(k.eth_type, 0);
+        assert_int_equal(k.eth_type, htons(FLOW_ETH_TYPE_NONE));
         assert_int_equal(k.in_port, 3);
         assert_ofs(&o, NONE, NONE, NONE);
     }
