@@ -10,6 +10,10 @@
 #include <urcu-qsbr.h>
 #include <urcu/call-rcu.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #if defined(__SANITIZE_ADDRESS__)
 #define CLS_ASAN 1
 #elif defined(__has_feature)
@@ -75,6 +79,17 @@ typedef uint64_t cls_word __attribute__((may_alias));
 #endif
 #define CLS_STORE(p, v) __atomic_store_n(p, v, __ATOMIC_RELAXED)
 #define CLS_LOAD_ACQ(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
+
+/* rcu_dereference() for the lookup path: the loads that follow depend on the
+ * pointer's value, which orders them on every CPU but Alpha, so a relaxed
+ * load is enough (and, unlike acquire, does not stop the compiler from
+ * keeping unrelated values in registers across it).  TSan builds use acquire,
+ * which is what TSan understands. */
+#ifdef CLASSIFIER_TSAN
+#define CLS_DEREF(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#else
+#define CLS_DEREF(p) __atomic_load_n(p, __ATOMIC_RELAXED)
+#endif
 #define CLS_PUBLISH(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
 
 /* ---------------------------------------------------------------- hashing */
@@ -97,16 +112,19 @@ cls_mix(uint64_t x)
 
 /* ---------------------------------------------------------------- structures */
 
-/* Five flows a cache line, as OVS's cmap.  A slot is empty when its flow is
- * NULL; its signature may then be stale, which costs a reader nothing but a
- * NULL test.  'overflow' counts the flows whose home is this bucket but that
- * live in a later one (linear probing by bucket): a reader stops at the first
- * bucket whose overflow is 0. */
-#define CLS_SLOTS 5
+/* Six flows a cache line: 16-bit signatures (the top of the hash) that one
+ * SSE2 compare checks at once, and the flow pointers.  A slot is empty when
+ * its flow is NULL; its signature may then be stale, which costs a reader
+ * nothing but a NULL test.  Linear probing by bucket: 'overflow' is nonzero
+ * while some flow whose home is this bucket lives in a later one, and a
+ * reader stops at the first bucket where it is zero.  The writer keeps the
+ * exact counts beside the buckets. */
+#define CLS_SLOTS 6
 
 struct cls_bucket {
-    uint32_t overflow;
-    uint32_t sig[CLS_SLOTS];
+    uint16_t sig[CLS_SLOTS];
+    uint16_t overflow;          /* 0 or 1 */
+    uint16_t pad;
     struct classifier_flow *flow[CLS_SLOTS];
 } __attribute__((aligned(64)));
 
@@ -117,12 +135,15 @@ _Static_assert(sizeof(struct cls_bucket) == 64, "a bucket is one cache line");
 struct cls_table {
     uint32_t mask;              /* n_buckets - 1 */
     uint32_t n;                 /* flows; writer only */
+    uint32_t *n_overflow;       /* [n_buckets], after the buckets; writer only */
     struct rcu_head rcu;
     struct cls_bucket b[];
 };
 
-/* Grow above 3/4 full, shrink below 1/8. */
-#define CLS_TABLE_MAX_LOAD(n_buckets) ((n_buckets) * CLS_SLOTS * 3 / 4)
+/* Grow above 1/2 full, shrink below 1/8: at half load one bucket in twelve
+ * overflows, so a miss rarely reads a second line.  Buckets are small beside
+ * flows (64 bytes for three flows at worst). */
+#define CLS_TABLE_MAX_LOAD(n_buckets) ((n_buckets) * CLS_SLOTS / 2)
 #define CLS_TABLE_MIN_LOAD(n_buckets) ((n_buckets) * CLS_SLOTS / 8)
 
 struct cls_hits {
@@ -134,6 +155,7 @@ struct cls_subtable {
     struct cls_table *table;            /* RCU-published */
     struct cls_hits *hits;              /* [n_workers], each its own line */
     uint32_t n_words;                   /* mask words that are not zero */
+    uint32_t shape;                     /* min(n_words, 7): which probe */
     uint8_t idx[FLOW_KEY_WORDS];        /* their indexes in the key */
     uint64_t mask_words[FLOW_KEY_WORDS];/* their values, packed */
 
@@ -358,31 +380,55 @@ cls_matches_n(const struct cls_subtable *st, const struct classifier_flow *f,
     return !diff;
 }
 
+#if defined(__SSE2__) && !defined(CLASSIFIER_TSAN)
+#define CLS_SIMD 1
+#endif
+
 /* One probe.  A miss, the common case when several subtables are probed,
- * costs the hash, one cache line and five compares of 32-bit signatures. */
+ * costs the hash, one cache line and one compare of six signatures. */
 static inline __attribute__((always_inline)) struct classifier_flow *
 cls_subtable_lookup_n(const struct cls_subtable *st, const cls_word *k, uint32_t n_words)
 {
-    const struct cls_table *t = CLS_LOAD_ACQ(&st->table);
+    const struct cls_table *t = CLS_DEREF(&st->table);
     uint64_t h = cls_hash_n(st, k, n_words);
-    uint32_t sig = h >> 32;
+    uint16_t sig = h >> 48;
     uint32_t i = (uint32_t) h & t->mask;
+#ifdef CLS_SIMD
+    /* A plain read of signatures that the writer stores atomically: see
+     * CLS_LOAD_SIG.  TSan builds take the scalar loop below. */
+    __m128i bsig = _mm_set1_epi16((short) sig);
+#endif
 
     /* Bounded: a table is never full, but a reader must not trust that. */
     for (uint32_t n = 0; n <= t->mask; n++) {
         const struct cls_bucket *b = &t->b[i];
+#ifdef CLS_SIMD
+        __m128i eq = _mm_cmpeq_epi16(_mm_load_si128((const __m128i *) (const void *) b),
+                                     bsig);
+        /* Two mask bits a 16-bit lane; lanes 6 and 7 are not signatures. */
+        unsigned int m = _mm_movemask_epi8(eq) & 0xfff;
 
-#pragma GCC unroll 5
+        while (m) {
+            int s = __builtin_ctz(m) >> 1;
+            struct classifier_flow *f = CLS_DEREF(&b->flow[s]);
+
+            if (f && cls_matches_n(st, f, k, n_words)) {
+                return f;
+            }
+            m &= ~(3u << (2 * s));
+        }
+#else
         for (int s = 0; s < CLS_SLOTS; s++) {
             if (CLS_LOAD_SIG(&b->sig[s]) == sig) {
-                struct classifier_flow *f = CLS_LOAD_ACQ(&b->flow[s]);
+                struct classifier_flow *f = CLS_DEREF(&b->flow[s]);
 
                 if (f && cls_matches_n(st, f, k, n_words)) {
                     return f;
                 }
             }
         }
-        if (!CLS_LOAD(&b->overflow)) {
+#endif
+        if (!CLS_LOAD_SIG(&b->overflow)) {
             break;
         }
         i = (i + 1) & t->mask;
@@ -396,7 +442,9 @@ cls_subtable_lookup_n(const struct cls_subtable *st, const cls_word *k, uint32_t
 static inline __attribute__((always_inline)) struct classifier_flow *
 cls_subtable_lookup(const struct cls_subtable *st, const cls_word *k)
 {
-    switch (st->n_words) {
+    /* 'shape' is min(n_words, 7): every case is covered, so the jump
+     * needs no range check. */
+    switch (st->shape & 7) {
     case 0: return cls_subtable_lookup_n(st, k, 0);
     case 1: return cls_subtable_lookup_n(st, k, 1);
     case 2: return cls_subtable_lookup_n(st, k, 2);
@@ -404,19 +452,24 @@ cls_subtable_lookup(const struct cls_subtable *st, const cls_word *k)
     case 4: return cls_subtable_lookup_n(st, k, 4);
     case 5: return cls_subtable_lookup_n(st, k, 5);
     case 6: return cls_subtable_lookup_n(st, k, 6);
-    default: return cls_subtable_lookup_n(st, k, st->n_words);
+    case 7: return cls_subtable_lookup_n(st, k, st->n_words);
+    default: __builtin_unreachable();
     }
 }
 
 static struct cls_table *
 cls_table_alloc(uint32_t n_buckets)
 {
-    size_t size = sizeof(struct cls_table) + (size_t) n_buckets * sizeof(struct cls_bucket);
-    struct cls_table *t = aligned_alloc(64, size);
+    size_t size = sizeof(struct cls_table)
+                  + (size_t) n_buckets * (sizeof(struct cls_bucket) + sizeof(uint32_t));
+    struct cls_table *t;
 
+    size = (size + 63) & ~(size_t) 63;
+    t = aligned_alloc(64, size);
     if (t) {
         memset(t, 0, size);
         t->mask = n_buckets - 1;
+        t->n_overflow = (uint32_t *) (void *) &t->b[n_buckets];
     }
     return t;
 }
@@ -432,14 +485,16 @@ cls_table_insert(struct cls_table *t, struct classifier_flow *f)
 
         for (int s = 0; s < CLS_SLOTS; s++) {
             if (!b->flow[s]) {
-                CLS_STORE(&b->sig[s], (uint32_t) (f->hash >> 32));
+                CLS_STORE(&b->sig[s], (uint16_t) (f->hash >> 48));
                 CLS_PUBLISH(&b->flow[s], f);
                 t->n++;
                 return;
             }
         }
         /* Before the flow becomes visible further on. */
-        CLS_STORE(&b->overflow, b->overflow + 1);
+        if (t->n_overflow[i]++ == 0) {
+            CLS_STORE(&b->overflow, 1);
+        }
         i = (i + 1) & t->mask;
     }
 }
@@ -458,7 +513,9 @@ cls_table_remove(struct cls_table *t, struct classifier_flow *f)
                 CLS_STORE(&b->flow[s], NULL);
                 t->n--;
                 for (uint32_t j = home; j != i; j = (j + 1) & t->mask) {
-                    CLS_STORE(&t->b[j].overflow, t->b[j].overflow - 1);
+                    if (--t->n_overflow[j] == 0) {
+                        CLS_STORE(&t->b[j].overflow, 0);
+                    }
                 }
                 return;
             }
@@ -558,6 +615,7 @@ cls_subtable_create(struct classifier *cls, const struct flow_mask *mask,
             st->n_words++;
         }
     }
+    st->shape = st->n_words < 7 ? st->n_words : 7;
     st->next = cls->subtables;
     cls->subtables = st;
     cls->n_subtables++;
@@ -1266,11 +1324,13 @@ struct classifier_flow *
 classifier_lookup(const struct classifier *cls, unsigned int worker,
                   const struct flow_key *key)
 {
-    const struct cls_rank *rank = CLS_LOAD_ACQ(&cls->rank);
+    const struct cls_rank *rank = CLS_DEREF(&cls->rank);
     const cls_word *k = (const cls_word *) flow_key_words(key);
+    struct cls_subtable *const *stp = rank->st;
+    struct cls_subtable *const *end = stp + rank->n;
 
-    for (uint32_t i = 0; i < rank->n; i++) {
-        const struct cls_subtable *st = rank->st[i];
+    for (; stp < end; stp++) {
+        const struct cls_subtable *st = *stp;
         struct classifier_flow *f = cls_subtable_lookup(st, k);
 
         if (f) {

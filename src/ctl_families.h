@@ -107,4 +107,50 @@ enum xsw_ctl_format {
     XSW_CTL_FORMAT_JSON,        /* for programs: one JSON value */
 };
 
+/* ---------------------------------------------------------- vport options
+ *
+ * OVS_VPORT_ATTR_OPTIONS is type-specific in the kernel (tunnel ports put
+ * their destination port there).  For xsw's AF_XDP ports it carries how the
+ * port is attached, nested attributes of these types:
+ *
+ *   in OVS_VPORT_CMD_NEW (all optional; xswctl add-if IFACE,key=value,...)
+ *     XSW_VPORT_OPT_XDP_MODE   string "auto" | "native" | "skb"
+ *     XSW_VPORT_OPT_ZERO_COPY  string "auto" | "yes" | "no"
+ *     XSW_VPORT_OPT_QUEUES     u32, 0 = every rx queue of the device
+ *   in replies (OVS_VPORT_CMD_GET/NEW, every AF_XDP port), what is in force:
+ *     XSW_VPORT_OPT_XDP_MODE   string "native" | "skb"
+ *     XSW_VPORT_OPT_QUEUES     u32 sockets (one per rx queue served)
+ *     XSW_VPORT_OPT_ZEROCOPY_QUEUES  u32 of them bound zero-copy (others: copy)
+ *     XSW_VPORT_OPT_DISPATCHER u8 1 = behind libxdp's dispatcher, 0 = alone
+ *     XSW_VPORT_OPT_IFINDEX    u32 the device's ifindex
+ *     XSW_VPORT_OPT_DEV_QUEUES u32 rx queues the device has
+ *
+ * Internal ports (OVS_VPORT_TYPE_INTERNAL, the TAP) carry no options.  An
+ * AF_XDP port has OVS_VPORT_TYPE_NETDEV, as a device port of the kernel
+ * datapath; unknown option types in a request are -EINVAL. */
+enum xsw_vport_opt {
+    XSW_VPORT_OPT_UNSPEC,
+    XSW_VPORT_OPT_XDP_MODE,
+    XSW_VPORT_OPT_ZERO_COPY,
+    XSW_VPORT_OPT_QUEUES,
+    XSW_VPORT_OPT_ZEROCOPY_QUEUES,
+    XSW_VPORT_OPT_DISPATCHER,
+    XSW_VPORT_OPT_IFINDEX,
+    XSW_VPORT_OPT_DEV_QUEUES,
+    __XSW_VPORT_OPT_MAX
+};
+#define XSW_VPORT_OPT_MAX (__XSW_VPORT_OPT_MAX - 1)
+
+/* ------------------------------------------------------ xsw_ctl commands
+ *
+ * The commands XSW_CTL_CMD_EXEC runs (argv[0], then arguments); each answers
+ * text, or JSON with XSW_CTL_FORMAT_JSON:
+ *   pmd-stats                 per worker: packets, EMC / megaflow / upcall
+ *                             shares, cycles per packet, rx queues polled
+ *   pmd-stats-clear           zeroes what pmd-stats reports
+ *   upcall-stats              upcall queues: queued, lost, handled, and
+ *                             where upcalls go (in-process or a client pid)
+ *   log-level [LEVEL]         shows or sets the log level
+ *   version                   xswd's version */
+
 #endif /* XSW_CTL_FAMILIES_H */

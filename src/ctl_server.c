@@ -37,6 +37,7 @@
 struct cmd_ops {
     ctl_server_doit_fn *doit;
     ctl_server_dumpit_fn *dumpit;
+    ctl_server_done_fn *done;
     void *ctx;
 };
 
@@ -62,7 +63,7 @@ struct outbuf {
 
 struct dump {
     const struct family *family;
-    const struct cmd_ops *ops;
+    struct cmd_ops ops;                 /* as registered when it started */
     struct ctl_server_request req;      /* points into msg */
     uint64_t cursor[4];
     bool started;                       /* a datagram of it was sent */
@@ -456,11 +457,21 @@ ctl_server_reply_count(const struct ctl_server_reply *r)
 
 /* ---------------------------------------------------------------- dumps */
 
+/* Ends the connection's dump, if any: every path that ends one comes here,
+ * so the command's done function runs exactly once. */
 static void
 dump_free(struct conn *c)
 {
-    free(c->dump);
+    struct dump *d = c->dump;
+
+    if (!d) {
+        return;
+    }
     c->dump = NULL;
+    if (d->ops.done) {
+        d->ops.done(d->ops.ctx, &d->req, d->cursor);
+    }
+    free(d);
 }
 
 static void
@@ -476,7 +487,7 @@ dump_start(struct conn *c, const struct family *f, const struct cmd_ops *ops,
         return;
     }
     d->family = f;
-    d->ops = ops;
+    d->ops = *ops;
     memcpy(d->msg, old, len);
     d->req = *req;
     d->req.nlh = (const struct nlmsghdr *) d->msg;
@@ -502,14 +513,14 @@ dump_step(struct conn *c)
     xsw_err_clear(&err);
     reply_init(&r, s->txbuf, CTL_SERVER_DUMP_SIZE, d->family, d->req.seq,
                c->pid, NLM_F_MULTI);
-    ret = d->ops->dumpit(d->ops->ctx, &d->req, d->cursor, &r, &err);
+    ret = d->ops.dumpit(d->ops.ctx, &d->req, d->cursor, &r, &err);
     if ((ret > 0 || ret == -EMSGSIZE) && r.n_msgs == 0) {
         /* The next message alone is bigger than a usual datagram: give it a
          * datagram of its own, as the kernel grows its skb for it. */
         xsw_err_clear(&err);
         reply_init(&r, s->txbuf, CTL_MSG_MAX, d->family, d->req.seq, c->pid,
                    NLM_F_MULTI);
-        ret = d->ops->dumpit(d->ops->ctx, &d->req, d->cursor, &r, &err);
+        ret = d->ops.dumpit(d->ops.ctx, &d->req, d->cursor, &r, &err);
         if ((ret > 0 || ret == -EMSGSIZE) && r.n_msgs == 0) {
             ret = xsw_err_set(&err, EMSGSIZE,
                               "%s: dump message larger than %d bytes",
@@ -691,6 +702,7 @@ handle_msg(struct conn *c, const uint8_t *buf, size_t len)
     }
     req.attrs = (const uint8_t *) genl + attrs_off;
     req.attrs_len = payload_len - attrs_off;
+    req.server = s;
 
     if (dump) {
         dump_start(c, f, ops, &req);
@@ -826,7 +838,7 @@ conn_free(struct conn *c)
         free(ob);
     }
     free(c->pending);
-    free(c->dump);
+    dump_free(c);
     if (c->rd_ev) {
         event_free(c->rd_ev);
     }
@@ -1381,12 +1393,20 @@ ctl_server_register_cmd(struct ctl_server *s, uint16_t family, uint8_t cmd,
                         ctl_server_doit_fn *doit, ctl_server_dumpit_fn *dumpit,
                         void *ctx)
 {
+    return ctl_server_register_dump(s, family, cmd, doit, dumpit, NULL, ctx);
+}
+
+int
+ctl_server_register_dump(struct ctl_server *s, uint16_t family, uint8_t cmd,
+                         ctl_server_doit_fn *doit, ctl_server_dumpit_fn *dumpit,
+                         ctl_server_done_fn *done, void *ctx)
+{
     struct family *f = family_by_id(s, family);
 
     if (!f) {
         return -ENOENT;
     }
-    if (!doit && !dumpit) {
+    if ((!doit && !dumpit) || (done && !dumpit)) {
         return -EINVAL;
     }
     if (f->ops[cmd].doit || f->ops[cmd].dumpit) {
@@ -1394,7 +1414,38 @@ ctl_server_register_cmd(struct ctl_server *s, uint16_t family, uint8_t cmd,
     }
     f->ops[cmd].doit = doit;
     f->ops[cmd].dumpit = dumpit;
+    f->ops[cmd].done = done;
     f->ops[cmd].ctx = ctx;
+    return 0;
+}
+
+int
+ctl_server_unregister_cmd(struct ctl_server *s, uint16_t family, uint8_t cmd,
+                          void **ctxp)
+{
+    struct family *f = family_by_id(s, family);
+    struct cmd_ops *ops;
+
+    if (!f) {
+        return -ENOENT;
+    }
+    ops = &f->ops[cmd];
+    if (!ops->doit && !ops->dumpit) {
+        return -ENOENT;
+    }
+    /* A dump keeps a copy of the handlers but calls them with ctx, which
+     * the caller is about to free. */
+    for (unsigned int i = 0; i < s->n_conns; i++) {
+        const struct dump *d = s->conns[i]->dump;
+
+        if (d && d->family == f && d->req.cmd == cmd) {
+            return -EBUSY;
+        }
+    }
+    if (ctxp) {
+        *ctxp = ops->ctx;
+    }
+    memset(ops, 0, sizeof *ops);
     return 0;
 }
 
@@ -1714,6 +1765,15 @@ int
 ctl_server_multicast(struct ctl_server *s, uint16_t family, uint32_t group,
                      const void *msg, size_t len)
 {
+    /* Port ids start at 1: 0 leaves nobody out. */
+    return ctl_server_multicast_except(s, family, group, 0, msg, len);
+}
+
+int
+ctl_server_multicast_except(struct ctl_server *s, uint16_t family,
+                            uint32_t group, uint32_t except_pid,
+                            const void *msg, size_t len)
+{
     int idx = group_index(s, group);
     uint64_t bit;
     int n = 0;
@@ -1731,7 +1791,8 @@ ctl_server_multicast(struct ctl_server *s, uint16_t family, uint32_t group,
     for (unsigned int i = 0; i < s->n_conns; i++) {
         struct conn *c = s->conns[i];
 
-        if (!c->dead && (c->groups & bit) && notify_one(s, c, msg, len) == 0) {
+        if (!c->dead && (c->groups & bit) && c->pid != except_pid
+            && notify_one(s, c, msg, len) == 0) {
             n++;
         }
     }

@@ -109,6 +109,7 @@ struct ctl_server_request {
     int dp_ifindex;             /* ovs_header.dp_ifindex, 0 without one */
     const void *attrs;          /* attribute stream, framing validated */
     size_t attrs_len;
+    struct ctl_server *server;  /* the server, for notifications */
 };
 
 /* doit: handles one request.  Adds zero or more reply messages to reply and
@@ -122,15 +123,25 @@ typedef int ctl_server_doit_fn(void *ctx, const struct ctl_server_request *req,
  * ctl_server_reply_start(); on -EMSGSIZE cancel that message and stop) and
  * returns > 0 if there is more to come, 0 if the dump is complete, or a
  * negative errno.  cursor is zeroed before the first call and kept between
- * calls; it must not own memory (a client may go away between calls).
- * Returning > 0 without adding a message is allowed only if the next message
- * did not fit: the server then calls again with a CTL_MSG_MAX buffer and
- * fails the dump with -EMSGSIZE if it still does not fit. */
+ * calls.  It must not own memory (a client may go away between calls) unless
+ * the command has a done function, which then releases it.  Returning > 0
+ * without adding a message is allowed only if the next message did not fit:
+ * the server then calls again with a CTL_MSG_MAX buffer and fails the dump
+ * with -EMSGSIZE if it still does not fit. */
 typedef int ctl_server_dumpit_fn(void *ctx,
                                  const struct ctl_server_request *req,
                                  uint64_t cursor[4],
                                  struct ctl_server_reply *reply,
                                  struct xsw_err *err);
+
+/* done: called exactly once for every dump that was started (its first
+ * dumpit call made), when it ends for whatever reason: complete, failed,
+ * the client gone (when the server reaps the connection), or the server
+ * destroyed.  It releases what dumpit keeps in cursor, e.g. a pointer to a
+ * cursor that links itself into a table (classifier_dump).  req is the
+ * dump's request, as dumpit saw it.  It must not call back into the server. */
+typedef void ctl_server_done_fn(void *ctx, const struct ctl_server_request *req,
+                                uint64_t cursor[4]);
 
 /* Creates the listening socket at path (see above) and registers it in base.
  * nlctrl, the four OVS families and xsw_ctl (with XSW_CTL_CMD_JOIN_GROUP and
@@ -156,6 +167,20 @@ int ctl_server_register_cmd(struct ctl_server *server, uint16_t family,
                             uint8_t cmd, ctl_server_doit_fn *doit,
                             ctl_server_dumpit_fn *dumpit, void *ctx);
 
+/* As ctl_server_register_cmd(), with a done function for the dumps (done
+ * may be NULL; with a done function, dumpit may not). */
+int ctl_server_register_dump(struct ctl_server *server, uint16_t family,
+                             uint8_t cmd, ctl_server_doit_fn *doit,
+                             ctl_server_dumpit_fn *dumpit,
+                             ctl_server_done_fn *done, void *ctx);
+
+/* Removes the handlers of (family id, cmd) and gives their ctx back in *ctxp
+ * (if not NULL), so that whoever registered them can free it; the command
+ * then answers -EOPNOTSUPP again.  -ENOENT if there are none, -EBUSY while
+ * a dump of the command is in progress. */
+int ctl_server_unregister_cmd(struct ctl_server *server, uint16_t family,
+                              uint8_t cmd, void **ctxp);
+
 /* Sends msg (one or more complete netlink messages, len bytes, as one
  * datagram) to the connection with port id pid, without waiting: 0 sent,
  * -ECONNREFUSED no such connection (as netlink_unicast), -EAGAIN its socket
@@ -168,6 +193,14 @@ int ctl_server_send(struct ctl_server *server, uint32_t pid,
  * sockets are skipped and counted, as for ctl_server_send(). */
 int ctl_server_multicast(struct ctl_server *server, uint16_t family,
                          uint32_t group, const void *msg, size_t len);
+
+/* As ctl_server_multicast(), but not to the connection with port id
+ * except_pid (0: nobody is left out).  A change a client asked for with
+ * NLM_F_ECHO reaches it as a reply, and the kernel (nlmsg_notify) then leaves
+ * it out of the multicast. */
+int ctl_server_multicast_except(struct ctl_server *server, uint16_t family,
+                                uint32_t group, uint32_t except_pid,
+                                const void *msg, size_t len);
 
 /* Building replies (from doit and dumpit).
  *

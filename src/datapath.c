@@ -18,6 +18,7 @@
 #include "odp_key.h"
 
 #define DP_TAP_BURST 64
+#define DP_FILL_FRAMES 512
 
 /* ---------------------------------------------------------------- switch */
 
@@ -506,6 +507,11 @@ dp_port_add(struct datapath *dp, const struct dp_port_config *cfg, struct vport 
         .xdp_mode = cfg->xdp_mode,
         .bind_mode = cfg->bind_mode,
         .n_queues = cfg->n_queues,
+        .bpf_path = dp->sw->cfg.bpf_path,
+        /* Refilled every poll turn in batches of 64, a fill ring rarely runs
+         * below a few hundred frames; a full 2048 per queue would empty a
+         * small umem after a few ports. */
+        .fill_frames = DP_FILL_FRAMES,
     };
     struct datapath *other;
     struct port_xsk *xsk;

@@ -7,8 +7,10 @@
  * callable in-process; ovs_genl.c puts them on the control socket.
  *
  * Threads.  Everything in this header is for the control thread only (the
- * single writer of every table, see DESIGN.md), which must be registered
- * with liburcu-qsbr and online while it calls in.  Workers (worker.c) read
+ * single writer of every table, see DESIGN.md).  It must be registered with
+ * liburcu-qsbr (call_rcu needs that) and should stay RCU-offline: as the only
+ * writer it needs no read-side protection, and an offline thread never holds
+ * up a grace period while it sleeps in its event loop.  Workers (worker.c) read
  * what is published here under RCU.  A datapath owns its vports, flows and
  * umem; dp_switch_destroy() frees everything, after stopping the workers.
  *
@@ -50,6 +52,8 @@ struct dp_switch_config {
     unsigned int max_flows;         /* per datapath */
     unsigned int emc_entries;       /* per worker and datapath; 0: no EMC */
     unsigned int emc_insert_inv_prob;
+    const char *bpf_path;           /* the XDP program; NULL: the installed one.
+                                     * The string must outlive the switch. */
 };
 
 /* Called on the control thread for every upcall message a worker queued

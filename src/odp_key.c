@@ -1338,6 +1338,20 @@ parse_mask_level(const uint8_t *buf, size_t len, unsigned int level,
     return 0;
 }
 
+/* Whether the outer level of a (validated) attribute run has type. */
+static bool
+odp_attrs_have(const void *attrs, size_t len, uint16_t type)
+{
+    const struct nlattr *attr;  /* the name mnl_attr_for_each_payload uses */
+
+    mnl_attr_for_each_payload(attrs, len) {
+        if (mnl_attr_get_type(attr) == type) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int
 odp_mask_parse(const void *attrs, size_t len, const struct odp_key_info *key_info,
                struct flow_mask *mask, struct xsw_err *err)
@@ -1361,11 +1375,15 @@ odp_mask_parse(const void *attrs, size_t len, const struct odp_key_info *key_inf
         return error;
     }
 
-    /* What the datapath adds whatever the mask: in_port exact (the kernel's
-     * metadata_from_nlattrs()), and tagged vs untagged always told apart
-     * ("Always match on tci"), the TPID included since xsw keeps it in the
-     * key.  A TCI the mask narrowed keeps its narrower value. */
-    m->in_port = UINT32_MAX;
+    /* What the datapath adds: in_port exact whenever it is matched at all
+     * (the kernel's metadata_from_nlattrs(): a mask that names in_port gets
+     * it exact, a mask without it wildcards it, no mask at all is exact on
+     * what the key has), and tagged vs untagged always told apart ("Always
+     * match on tci"), the TPID included since xsw keeps it in the key.  A
+     * TCI the mask narrowed keeps its narrower value. */
+    m->in_port = (attrs ? odp_attrs_have(attrs, len, OVS_KEY_ATTR_IN_PORT)
+                        : (key_info->attrs[0] & BIT(OVS_KEY_ATTR_IN_PORT)) != 0)
+                 ? UINT32_MAX : 0;
     for (unsigned int i = 0; i < FLOW_MAX_VLANS; i++) {
         m->vlans[i].tpid = htons(UINT16_MAX);
         if (!m->vlans[i].tci) {

@@ -113,9 +113,12 @@ int odp_key_parse(const void *attrs, size_t len, struct flow_key *key,
  * an exact nw_proto, nd an exact ICMPv6 type.
  *
  * In both cases the datapath adds its own restrictions, which a later
- * odp_mask_put() reports: in_port and both VLAN tags (TPID and TCI) are
- * always matched exactly unless the mask narrows a TCI, so that a flow without
- * VLAN attributes matches untagged frames only.  On error *mask is zeroed. */
+ * odp_mask_put() reports: in_port is exact whenever it is matched at all (a
+ * mask that names it, or no mask and a key that has it; a mask without it
+ * matches every port, as the kernel's metadata_from_nlattrs()), and both
+ * VLAN tags (TPID and TCI) are always matched exactly unless the mask
+ * narrows a TCI, so that a flow without VLAN attributes matches untagged
+ * frames only.  On error *mask is zeroed. */
 int odp_mask_parse(const void *attrs, size_t len, const struct odp_key_info *key_info,
                    struct flow_mask *mask, struct xsw_err *err);
 

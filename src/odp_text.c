@@ -2394,6 +2394,87 @@ parse_vxlan_gbp(struct kparse *kp, const char *s)
     return (int) (p - s);
 }
 
+/* Any other content of vxlan(...): what the formatter prints for options
+ * OVS's parser has no spelling for (an empty nest, unknown sub-attributes,
+ * gbp() next to them).  Here every gbp() is written, zero or not. */
+static int
+parse_vxlan_general(struct kparse *kp, const char *s)
+{
+    struct nlattr *kn, *mn = NULL;
+    const char *p = s;
+
+    kn = odp_text_nest_start(kp->key, kp->buflen, OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS);
+    if (!kn) {
+        return no_room(kp->err);
+    }
+    if (kp->mask) {
+        mn = odp_text_nest_start(kp->mask, kp->buflen, OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS);
+        if (!mn) {
+            return no_room(kp->err);
+        }
+    }
+    for (;;) {
+        uint16_t raw_type;
+        size_t l;
+        int n;
+
+        if (*p == ')') {
+            p++;
+            break;
+        }
+        if (odp_text_starts(p, "gbp(")) {
+            uint64_t id = 0, idm = 0, fl = 0, flm = 0;
+            uint32_t k, m;
+            const char *q = p + 4;
+
+            if (odp_text_starts(q, "id=")) {
+                n = scan_num_masked(q + 3, 0xffff, &id, kp->mask ? &idm : NULL);
+                if (n <= 0) {
+                    return bad_value(kp->err, "tunnel", "gbp id", q + 3);
+                }
+                q += 3 + n;
+            }
+            if (*q == ',') {
+                q++;
+            }
+            if (odp_text_starts(q, "flags=")) {
+                n = scan_num_masked(q + 6, 0xff, &fl, kp->mask ? &flm : NULL);
+                if (n <= 0) {
+                    return bad_value(kp->err, "tunnel", "gbp flags", q + 6);
+                }
+                q += 6 + n;
+            }
+            if (*q != ')') {
+                return bad_value(kp->err, "tunnel", "gbp", q);
+            }
+            k = (uint32_t) (fl << 16 | id);
+            m = (uint32_t) (flm << 16 | idm);
+            n = put_pair(kp, OVS_VXLAN_EXT_GBP, &k, &m, 4);
+            if (n) {
+                return n;
+            }
+            p = q + 1;
+        } else if ((l = match_raw_name(p, &raw_type)) != 0) {
+            n = parse_raw(kp, p + l + 1, "tunnel", raw_type);
+            if (n < 0) {
+                return n;
+            }
+            p += l + 1 + (size_t) n;
+        } else {
+            return unknown_field(kp->err, "vxlan", p);
+        }
+        if (*p == ',') {
+            p++;
+        } else if (*p != ')') {
+            return bad_value(kp->err, "tunnel", "vxlan", p);
+        }
+    }
+    if (!odp_text_nest_end(kp->key, kn) || (mn && !odp_text_nest_end(kp->mask, mn))) {
+        return no_room(kp->err);
+    }
+    return (int) (p - s);
+}
+
 /* "{class=..,type=..,len=..,0x..[/0x..]}...)" after "geneve(", as OVS's
  * scan_geneve(): data and mask bytes not given stay all ones in the mask. */
 static int
@@ -2545,9 +2626,15 @@ parse_tunnel(struct kparse *kp, const char *s)
             break;
         }
         if (n < 0) {
-            if (odp_text_starts(p, "vxlan(gbp(")) {
+            if (odp_text_starts(p, "vxlan(gbp(")
+                && p[10 + strcspn(p + 10, ")")] == ')'
+                && p[11 + strcspn(p + 10, ")")] == ')') {
+                /* OVS's own spelling: gbp() alone. */
                 n = parse_vxlan_gbp(kp, p + 10);
                 n = n < 0 ? n : n + 10;
+            } else if (odp_text_starts(p, "vxlan(")) {
+                n = parse_vxlan_general(kp, p + 6);
+                n = n < 0 ? n : n + 6;
             } else if (odp_text_starts(p, "geneve(")) {
                 n = parse_geneve(kp, p + 7);
                 n = n < 0 ? n : n + 7;

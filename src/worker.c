@@ -106,8 +106,10 @@ worker_flush_vport(struct worker *w, struct vport *vp)
         }
         buf->outstanding += sent;
         buf->n = 0;
-        port_xsk_tx_flush(q);
     }
+    /* Every turn, not only after new frames: what the kernel left on the
+     * last kick (its per-call budget, a full device queue) goes now. */
+    port_xsk_tx_flush(q);
     done = port_xsk_complete(q, &wdp->cache);
     buf->outstanding = done >= buf->outstanding ? 0 : buf->outstanding - done;
     if (vp->txq_shared[w->id]) {
@@ -694,12 +696,9 @@ worker_stop_all(struct dp_switch *sw)
         __atomic_store_n(&sw->workers[i].stop, true, __ATOMIC_RELEASE);
         worker_wake(&sw->workers[i]);
     }
-    /* Joining blocks: the control thread must not hold up grace periods. */
-    rcu_thread_offline();
     for (unsigned int i = 0; i < sw->n_workers; i++) {
         pthread_join(sw->workers[i].thread, NULL);
     }
-    rcu_thread_online();
     for (unsigned int i = 0; i < sw->n_workers; i++) {
         struct worker *w = &sw->workers[i];
 

@@ -13,6 +13,7 @@
 #endif
 
 static const struct xswctl_cmd *const xswctl_tables[] = {
+    xswctl_dpctl_cmds,
     xswctl_offline_cmds,
 };
 

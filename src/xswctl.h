@@ -31,6 +31,7 @@ struct xswctl_cmd {
 
 /* NULL-name-terminated tables. */
 extern const struct xswctl_cmd xswctl_offline_cmds[];
+extern const struct xswctl_cmd xswctl_dpctl_cmds[];     /* xswctl_dpctl.c */
 
 /* Prints "xswctl: COMMAND: message" to stderr and returns XSWCTL_EXIT_USAGE. */
 int xswctl_usage_error(const char *cmd, const char *fmt, ...)

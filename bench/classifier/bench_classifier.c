@@ -515,7 +515,14 @@ cmd_lfht(uint32_t n_flows, size_t n_lookups)
             lb.m[lb.n++] = mw[i];
         }
     }
-    lb.ht = cds_lfht_new(1024, 1024, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, NULL);
+    /* Sized for the flows from the start: a resize needs grace periods to
+     * complete, and the comparison is of lookups. */
+    unsigned long size = 1;
+
+    while (size < n_flows) {
+        size <<= 1;
+    }
+    lb.ht = cds_lfht_new(size, 1, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, NULL);
     flows = calloc(n_flows, sizeof *flows);
     if (!lb.ht || !flows) {
         die("cds_lfht", -ENOMEM);

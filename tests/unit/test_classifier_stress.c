@@ -28,6 +28,21 @@
 #include "classifier.h"
 #include "emc.h"
 
+#ifdef CLASSIFIER_TSAN
+/* liburcu is not TSan-instrumented: the same narrow suppressions as
+ * tests/tsan.supp (see there why), built in so that a TSan build's test run
+ * needs no TSAN_OPTIONS. */
+const char *__tsan_default_suppressions(void);
+
+const char *
+__tsan_default_suppressions(void)
+{
+    return "called_from_lib:liburcu-qsbr.so\n"
+           "called_from_lib:liburcu-common.so\n"
+           "called_from_lib:liburcu-cds.so\n";
+}
+#endif
+
 #define N_READERS 2
 #define N_SLOTS 512             /* flow identities; slot s uses in_port s + 1 */
 #define N_MASKS 6

@@ -43,6 +43,9 @@ enum {
     TEST_CMD_NOTIFY,            /* doit: ctl_server_send/multicast */
     TEST_CMD_BIG,               /* dumpit: one SIZE-byte message */
     TEST_CMD_DUMP_FAIL,         /* dumpit: fails after FAIL_AT messages */
+    TEST_CMD_SEQ_DONE,          /* dumpit + done: as SEQ, with heap state */
+    TEST_CMD_DONE_COUNT,        /* doit: dumps started (COUNT), done (INDEX) */
+    TEST_CMD_UNREGISTER,        /* doit: unregisters command U32 */
 };
 
 enum {
@@ -71,6 +74,9 @@ struct fixture {
     pthread_t thread;
     bool running;
     struct ctl_server_stats stats;      /* valid after fixture_stop() */
+    /* SEQ_DONE dumps; the server thread's while it runs. */
+    unsigned int n_dump_started;
+    unsigned int n_dump_done;
 };
 
 static char test_dir[64];
@@ -227,6 +233,108 @@ handle_dump_fail(void *ctx, const struct ctl_server_request *req,
     }
 }
 
+/* SEQ with state that only the done function frees: a done that is not
+ * called leaks (ASan), one called twice frees twice. */
+struct seq_done_cursor {
+    uint32_t next;
+};
+
+static int
+handle_seq_done(void *ctx, const struct ctl_server_request *req,
+                uint64_t cursor[4], struct ctl_server_reply *reply,
+                struct xsw_err *err)
+{
+    struct fixture *fx = ctx;
+    struct seq_done_cursor *sc = (void *) (uintptr_t) cursor[0];
+    uint32_t count = get_u32(req, TEST_ATTR_COUNT, 1000);
+    uint32_t fail_at = get_u32(req, TEST_ATTR_FAIL_AT, UINT32_MAX);
+
+    if (!sc) {
+        sc = calloc(1, sizeof *sc);
+        if (!sc) {
+            return -ENOMEM;
+        }
+        cursor[0] = (uintptr_t) sc;
+        fx->n_dump_started++;
+    }
+    for (; sc->next < count; sc->next++) {
+        struct nlmsghdr *nlh;
+
+        if (sc->next == fail_at) {
+            return xsw_err_set(err, ENODEV, "failed at %u", fail_at);
+        }
+        nlh = ctl_server_reply_start(reply, req->cmd, 0);
+        if (!nlh) {
+            return 1;
+        }
+        if (!mnl_attr_put_u32_check(nlh, ctl_server_reply_room(reply, nlh),
+                                    TEST_ATTR_INDEX, sc->next)) {
+            ctl_server_reply_cancel(reply, nlh);
+            return 1;
+        }
+        ctl_server_reply_end(reply, nlh);
+    }
+    return 0;
+}
+
+static void
+handle_seq_done_done(void *ctx, const struct ctl_server_request *req,
+                     uint64_t cursor[4])
+{
+    struct fixture *fx = ctx;
+
+    assert_int_equal(req->cmd, TEST_CMD_SEQ_DONE);
+    assert_true(cursor[0] != 0);
+    free((void *) (uintptr_t) cursor[0]);
+    cursor[0] = 0;
+    fx->n_dump_done++;
+}
+
+static int
+handle_done_count(void *ctx, const struct ctl_server_request *req,
+                  struct ctl_server_reply *reply, struct xsw_err *err)
+{
+    struct fixture *fx = ctx;
+    struct nlmsghdr *nlh = ctl_server_reply_start(reply, req->cmd, 0);
+    size_t room;
+
+    if (!nlh) {
+        return -EMSGSIZE;
+    }
+    room = ctl_server_reply_room(reply, nlh);
+    if (!mnl_attr_put_u32_check(nlh, room, TEST_ATTR_COUNT,
+                                fx->n_dump_started)
+        || !mnl_attr_put_u32_check(nlh, room, TEST_ATTR_INDEX,
+                                   fx->n_dump_done)) {
+        return -EMSGSIZE;
+    }
+    return ctl_server_reply_end(reply, nlh);
+}
+
+/* Unregisters command U32 through the server the request names, and
+ * answers the result (-EFAULT if the ctx given back is not the fixture). */
+static int
+handle_unregister(void *ctx, const struct ctl_server_request *req,
+                  struct ctl_server_reply *reply, struct xsw_err *err)
+{
+    void *got = NULL;
+    int result = ctl_server_unregister_cmd(req->server, TEST_ID,
+                                           get_u32(req, TEST_ATTR_U32, 0),
+                                           &got);
+    struct nlmsghdr *nlh;
+
+    if (result == 0 && got != ctx) {
+        result = -EFAULT;
+    }
+    nlh = ctl_server_reply_start(reply, req->cmd, 0);
+    if (!nlh
+        || !mnl_attr_put_u32_check(nlh, ctl_server_reply_room(reply, nlh),
+                                   TEST_ATTR_RESULT, (uint32_t) result)) {
+        return -EMSGSIZE;
+    }
+    return ctl_server_reply_end(reply, nlh);
+}
+
 /* Sends a notification built from the request (to PID, or to the group
  * when MCAST is set) and answers with the send's result. */
 static int
@@ -350,6 +458,13 @@ register_test_family(struct fixture *fx)
                                    NULL, handle_big, fx) < 0
         || ctl_server_register_cmd(fx->server, TEST_ID, TEST_CMD_DUMP_FAIL,
                                    NULL, handle_dump_fail, fx) < 0
+        || ctl_server_register_dump(fx->server, TEST_ID, TEST_CMD_SEQ_DONE,
+                                    NULL, handle_seq_done,
+                                    handle_seq_done_done, fx) < 0
+        || ctl_server_register_cmd(fx->server, TEST_ID, TEST_CMD_DONE_COUNT,
+                                   handle_done_count, NULL, fx) < 0
+        || ctl_server_register_cmd(fx->server, TEST_ID, TEST_CMD_UNREGISTER,
+                                   handle_unregister, NULL, fx) < 0
         || ctl_server_register_cmd(fx->server, CTL_ID_XSW_CTL,
                                    XSW_CTL_CMD_EXEC, handle_exec, NULL,
                                    fx) < 0) {
@@ -629,7 +744,7 @@ test_getfamily_wire(void **state)
         }
     }
     assert_int_equal(n, 7);
-    assert_int_equal(n_ops, 7);         /* the test family's commands */
+    assert_int_equal(n_ops, 10);        /* the test family's commands */
 
     /* Dump: every family, NLM_F_MULTI, then NLMSG_DONE. */
     nlh = mnl_nlmsg_put_header(buf);
@@ -1041,6 +1156,155 @@ test_dump_disconnect(void **state)
     fixture_stop(fx);
     assert_int_equal(fx->stats.n_dumps_aborted, 3);
     assert_int_equal(fx->stats.n_clients, 0);
+}
+
+/* Dumps started and done, as the server thread counts them. */
+static void
+done_counts(struct ctl_client *c, unsigned int *started, unsigned int *done)
+{
+    struct ctl_client_family f = resolve_ok(c, TEST_FAMILY);
+    uint8_t buf[128] __attribute__((aligned(4)));
+    struct nlmsghdr *req = ctl_client_msg_start(buf, &f, TEST_CMD_DONE_COUNT,
+                                                0);
+    struct nlmsghdr *reply = NULL;
+    const struct nlattr *attr;
+    struct xsw_err err;
+
+    if (ctl_client_transact_one(c, req, &reply, &err) < 0 || !reply) {
+        fail_msg("DONE_COUNT: %s", err.msg);
+    }
+    mnl_attr_for_each(attr, reply, GENL_HDRLEN + sizeof(struct ovs_header)) {
+        if (mnl_attr_get_type(attr) == TEST_ATTR_COUNT) {
+            *started = mnl_attr_get_u32(attr);
+        } else if (mnl_attr_get_type(attr) == TEST_ATTR_INDEX) {
+            *done = mnl_attr_get_u32(attr);
+        }
+    }
+    free(reply);
+}
+
+/* A dump with a done function: done exactly once however the dump ends. */
+static void
+test_dump_done(void **state)
+{
+    struct fixture *fx = *state;
+    uint8_t buf[CTL_MSG_MAX] __attribute__((aligned(4)));
+    struct ctl_client *c = connect_ok(fx);
+    struct ctl_client_family f = resolve_ok(c, TEST_FAMILY);
+    unsigned int n = 0, started = 0, done = 0;
+    struct nlmsghdr *req;
+    struct xsw_err err;
+    int fd, fd_kept;
+
+    /* Complete. */
+    req = ctl_client_msg_start(buf, &f, TEST_CMD_SEQ_DONE, 0);
+    mnl_attr_put_u32(req, TEST_ATTR_COUNT, 2000);
+    assert_int_equal(ctl_client_dump(c, req, count_cb, &n, &err), 0);
+    assert_int_equal(n, 2000);
+    done_counts(c, &started, &done);
+    assert_int_equal(started, 1);
+    assert_int_equal(done, 1);
+
+    /* Failed after some datagrams, and before the first message. */
+    req = ctl_client_msg_start(buf, &f, TEST_CMD_SEQ_DONE, 0);
+    mnl_attr_put_u32(req, TEST_ATTR_FAIL_AT, 700);
+    assert_int_equal(ctl_client_dump(c, req, count_cb, &n, &err), -ENODEV);
+    req = ctl_client_msg_start(buf, &f, TEST_CMD_SEQ_DONE, 0);
+    mnl_attr_put_u32(req, TEST_ATTR_FAIL_AT, 0);
+    assert_int_equal(ctl_client_dump(c, req, count_cb, &n, &err), -ENODEV);
+    assert_string_equal(err.msg, "failed at 0");
+    done_counts(c, &started, &done);
+    assert_int_equal(started, 3);
+    assert_int_equal(done, 3);
+
+    /* The client goes away mid-dump: done when the server reaps it. */
+    fd = raw_connect(fx->path);
+    req = put_req(buf, TEST_ID, NLM_F_REQUEST | NLM_F_DUMP, 1,
+                  TEST_CMD_SEQ_DONE, 0);
+    mnl_attr_put_u32(req, TEST_ATTR_COUNT, 1000000);
+    raw_send(fd, req, req->nlmsg_len);
+    raw_recv(fd, buf, sizeof buf);
+    close(fd);
+    for (int i = 0; i < 300 && done < 4; i++) {
+        usleep(10000);
+        done_counts(c, &started, &done);
+    }
+    assert_int_equal(started, 4);
+    assert_int_equal(done, 4);
+
+    /* A dump in progress unregisters nothing. */
+    fd_kept = raw_connect(fx->path);
+    req = put_req(buf, TEST_ID, NLM_F_REQUEST | NLM_F_DUMP, 1,
+                  TEST_CMD_SEQ_DONE, 0);
+    mnl_attr_put_u32(req, TEST_ATTR_COUNT, 1000000);
+    raw_send(fd_kept, req, req->nlmsg_len);
+    raw_recv(fd_kept, buf, sizeof buf);
+    req = ctl_client_msg_start(buf, &f, TEST_CMD_UNREGISTER, 0);
+    mnl_attr_put_u32(req, TEST_ATTR_U32, TEST_CMD_SEQ_DONE);
+    {
+        struct nlmsghdr *reply = NULL;
+        const struct nlattr *a;
+
+        assert_int_equal(ctl_client_transact_one(c, req, &reply, &err), 0);
+        a = mnl_nlmsg_get_payload_offset(reply, GENL_HDRLEN
+                                         + sizeof(struct ovs_header));
+        assert_int_equal(mnl_attr_get_type(a), TEST_ATTR_RESULT);
+        assert_int_equal((int) mnl_attr_get_u32(a), -EBUSY);
+        free(reply);
+    }
+    ctl_client_close(c);
+
+    /* The server is destroyed with that dump in progress. */
+    fixture_stop(fx);
+    assert_int_equal(fx->n_dump_started, 5);
+    assert_int_equal(fx->n_dump_done, 4);
+    ctl_server_destroy(fx->server);
+    fx->server = NULL;
+    assert_int_equal(fx->n_dump_done, 5);
+    close(fd_kept);
+}
+
+static uint32_t
+unregister(struct ctl_client *c, uint8_t cmd)
+{
+    struct ctl_client_family f = resolve_ok(c, TEST_FAMILY);
+    uint8_t buf[128] __attribute__((aligned(4)));
+    struct nlmsghdr *req = ctl_client_msg_start(buf, &f, TEST_CMD_UNREGISTER,
+                                                0);
+    struct nlmsghdr *reply = NULL;
+    const struct nlattr *a;
+    struct xsw_err err;
+    uint32_t result;
+
+    mnl_attr_put_u32(req, TEST_ATTR_U32, cmd);
+    assert_int_equal(ctl_client_transact_one(c, req, &reply, &err), 0);
+    a = mnl_nlmsg_get_payload_offset(reply, GENL_HDRLEN
+                                     + sizeof(struct ovs_header));
+    assert_int_equal(mnl_attr_get_type(a), TEST_ATTR_RESULT);
+    result = mnl_attr_get_u32(a);
+    free(reply);
+    return result;
+}
+
+static void
+test_unregister(void **state)
+{
+    struct fixture *fx = *state;
+    struct ctl_client *c = connect_ok(fx);
+    struct ctl_client_family f = resolve_ok(c, TEST_FAMILY);
+    uint8_t buf[128] __attribute__((aligned(4)));
+    struct nlmsghdr *req;
+    struct xsw_err err;
+
+    req = ctl_client_msg_start(buf, &f, TEST_CMD_NOP, 0);
+    assert_int_equal(ctl_client_transact(c, req, NULL, NULL, &err), 0);
+    assert_int_equal(unregister(c, TEST_CMD_NOP), 0);
+    req = ctl_client_msg_start(buf, &f, TEST_CMD_NOP, 0);
+    assert_int_equal(ctl_client_transact(c, req, NULL, NULL, &err),
+                     -EOPNOTSUPP);
+    assert_int_equal((int) unregister(c, TEST_CMD_NOP), -ENOENT);
+    assert_int_equal((int) unregister(c, 200), -ENOENT);
+    ctl_client_close(c);
 }
 
 /* ---------------------------------------------------------------- garbage */
@@ -1561,6 +1825,11 @@ test_register_family_errors(void **state)
     assert_int_equal(ctl_server_register_cmd(fx->server, TEST_ID,
                                              TEST_CMD_ECHO, handle_nop, NULL,
                                              NULL), -EEXIST);
+    /* A done function belongs to a dump. */
+    assert_int_equal(ctl_server_register_dump(fx->server, TEST_ID, 100,
+                                              handle_nop, NULL,
+                                              handle_seq_done_done, NULL),
+                     -EINVAL);
 }
 
 /* ---------------------------------------------------------------- main */
@@ -1602,6 +1871,8 @@ main(void)
         T(test_dump_wire),
         T(test_dump_errors_and_big),
         T(test_dump_disconnect),
+        T(test_dump_done),
+        T(test_unregister),
         T(test_malformed),
         T(test_garbage),
         T(test_flooder_does_not_starve),
