@@ -71,10 +71,11 @@ nlbuf_put_hex(struct nlbuf *b, const char *hex, size_t n, struct xsw_err *err)
     return 0;
 }
 
-/* Strips the line ending; returns false for a line that is empty or a
- * comment, which is echoed as it is (so that output lines match input). */
+/* Strips the line ending; returns false for a comment, or for an empty line
+ * of text, which is echoed as it is (so that output lines match input).  In
+ * hex an empty line is content: the empty attribute list ("drop"). */
 static bool
-offline_line_content(char *line)
+offline_line_content(char *line, bool from_hex)
 {
     size_t n = strcspn(line, "\r\n");
     const char *p = line;
@@ -83,7 +84,7 @@ offline_line_content(char *line)
     while (*p == ' ' || *p == '\t') {
         p++;
     }
-    return *p && *p != '#';
+    return *p ? *p != '#' : from_hex;
 }
 
 /* Splits "KEYHEX [MASKHEX]" into the two nlbufs. */
@@ -97,7 +98,7 @@ offline_read_hex_pair(char *line, struct nlbuf *a, struct nlbuf *b, bool want_b,
     int error;
 
     if (!first) {
-        return xsw_err_set(err, EINVAL, "empty line");
+        return 0;               /* no attributes at all */
     }
     if (strtok_r(NULL, " \t", &save)) {
         return xsw_err_set(err, EINVAL, "expected at most two hex strings");
@@ -228,7 +229,7 @@ cmd_parse_keys(const struct xswctl_opts *opts, int argc, char *argv[])
         struct xsw_err err = { "" };
         bool has_mask = false;
 
-        if (!offline_line_content(line)) {
+        if (!offline_line_content(line, f.from_hex)) {
             puts(line);
             continue;
         }
@@ -280,7 +281,7 @@ cmd_parse_actions(const struct xswctl_opts *opts, int argc, char *argv[])
     while (getline(&line, &cap, stdin) != -1) {
         struct xsw_err err = { "" };
 
-        if (!offline_line_content(line)) {
+        if (!offline_line_content(line, f.from_hex)) {
             puts(line);
             continue;
         }
