@@ -39,7 +39,8 @@ struct dp_switch;
 int ctl_cmds_register(struct ctl_server *server, struct dp_switch *sw,
                       struct xsw_err *err);
 
-/* Removes the handler and frees its state; a no-op if none is registered. */
+/* Removes the handler that ctl_cmds_register() registered and frees its
+ * state; a no-op if none is registered. */
 void ctl_cmds_unregister(struct ctl_server *server);
 
 #endif /* XSW_CTL_CMDS_H */

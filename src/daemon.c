@@ -19,6 +19,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "ovs_genl.h"
+#include "sd_notify.h"
 
 #define DAEMON_TICK_MS 1000
 
@@ -288,12 +289,37 @@ err:
     return error;
 }
 
+/* Type=notify: the service manager counts xswd started once the ports are
+ * up, and shows the summary in "systemctl status". */
+static void
+daemon_notify_ready(const struct daemon *d)
+{
+    const char *sock = d->opts.socket_path ? d->opts.socket_path : d->cfg->global.socket;
+    size_t n_dps = 0, n_ports = 0;
+
+    for (struct datapath *dp = dp_next(d->sw, NULL); dp; dp = dp_next(d->sw, dp)) {
+        n_dps++;
+        for (struct vport *vp = dp_port_next(dp, NULL); vp; vp = dp_port_next(dp, vp)) {
+            struct dp_vport_info info;
+
+            /* Configured ports only: internal ports are not [port] sections. */
+            dp_port_get_info(vp, &info);
+            n_ports += info.type == DP_VPORT_AFXDP;
+        }
+    }
+    sd_notify_sendf("READY=1\nSTATUS=%zu bridge%s, %zu of %zu port%s up, control socket %s",
+                    n_dps, n_dps == 1 ? "" : "s", n_ports, d->cfg->n_ports,
+                    d->cfg->n_ports == 1 ? "" : "s", sock);
+}
+
 int
 daemon_run(struct daemon *d)
 {
     /* A client that goes away must not kill xswd with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
+    daemon_notify_ready(d);
     event_base_dispatch(d->base);
+    sd_notify_send("STOPPING=1\nSTATUS=stopping: detaching ports");
     return 0;
 }
 

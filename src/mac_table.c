@@ -64,6 +64,34 @@ lru_append(struct mac_table *t, struct mac_entry *e)
     t->lru_tail = e;
 }
 
+/* Moves the tail entry e back past the few entries seen after it, so that
+ * a refresh with a slightly old time (flow statistics) keeps the list in
+ * order.  The walk is bounded: a much older time leaves the entry further
+ * back than its place, which only delays its removal. */
+static void
+lru_settle(struct mac_table *t, struct mac_entry *e)
+{
+    struct mac_entry *prev = e->lru_prev;
+    unsigned int steps = 0;
+
+    while (prev && prev->last_seen_ms > e->last_seen_ms && steps < 16) {
+        prev = prev->lru_prev;
+        steps++;
+    }
+    if (prev == e->lru_prev) {
+        return;
+    }
+    lru_unlink(t, e);
+    e->lru_prev = prev;
+    e->lru_next = prev ? prev->lru_next : t->lru_head;
+    if (prev) {
+        prev->lru_next = e;
+    } else {
+        t->lru_head = e;
+    }
+    e->lru_next->lru_prev = e;
+}
+
 /* Doubles the bucket array while the load is above one entry per bucket.
  * A failed allocation only makes chains longer. */
 static void
@@ -231,6 +259,7 @@ mac_table_learn(struct mac_table *t, const uint8_t mac[6], uint16_t vlan, uint32
         }
         lru_unlink(t, e);
         lru_append(t, e);
+        lru_settle(t, e);
         return r;
     }
 

@@ -12,11 +12,12 @@
  * at T + aging: from then on lookups ignore it, and mac_table_expire()
  * removes it.
  *
- * Entries sit on an LRU list, least recently refreshed first, which is what
+ * Entries sit on an LRU list, least recently seen first, which is what
  * expiry walks and the order fdb-show prints (as OVS).  A refresh with a time
- * older than the entry's own (flow statistics read late) keeps the newer time
- * and still moves the entry to the tail, so the list may be slightly out of
- * order; expiry then removes such an entry a little late, never early. */
+ * older than that of the latest entries (flow statistics read late) is put
+ * back in order by a short bounded walk; one much older may leave the list
+ * out of order, and expiry then removes that entry late, never early
+ * (lookups ignore an expired entry at once). */
 #ifndef XSW_MAC_TABLE_H
 #define XSW_MAC_TABLE_H 1
 

@@ -232,7 +232,7 @@ find_dp_by_ifindex(struct dp_switch *sw, int dp_ifindex, struct xsw_err *err)
             xsw_err_set(err, ENODEV, "no datapath with dp_ifindex %d",
                         dp_ifindex);
         } else {
-            xsw_err_set(err, ENODEV, "no datapath named: dp_ifindex is 0");
+            xsw_err_set(err, ENODEV, "no datapath given: dp_ifindex is 0");
         }
     }
     return dp;

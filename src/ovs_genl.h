@@ -29,8 +29,9 @@
  * the ACK alone.  GET always replies.
  *
  * ovs_datapath (group "ovs_datapath")
- *   NEW  NAME required; UPCALL_PID (u32, 0 = none) and USER_FEATURES
- *        optional.  Creates the datapath with its internal port 0, a TAP
+ *   NEW  NAME required; UPCALL_PID (u32, 0 = none: the kernel requires
+ *        it) and USER_FEATURES optional.  Creates the datapath with its
+ *        internal port 0, a TAP
  *        device of that name.  -EEXIST if it exists; a request of genetlink
  *        version < OVS_DP_VER_FEATURES then also drops the existing
  *        datapath's user features, as the kernel does for old clients.
@@ -49,7 +50,8 @@
  *        AF_XDP port; the only internal port is the datapath's own port 0,
  *        tunnel types do not exist here): -EOPNOTSUPP otherwise.  PORT_NO
  *        optional (0 or absent: the lowest free number; taken: -EBUSY;
- *        >= 65536: -EFBIG), UPCALL_PID optional, OPTIONS optional
+ *        >= 65536: -EFBIG), UPCALL_PID optional (the kernel requires it;
+ *        0 = the datapath's), OPTIONS optional
  *        (XSW_VPORT_OPT_XDP_MODE, _ZERO_COPY, _QUEUES of ctl_families.h;
  *        any other option -EINVAL).  IFINDEX in a request: -EOPNOTSUPP.
  *        Errors opening the device name it (dp_port_add()).

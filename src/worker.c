@@ -469,7 +469,9 @@ worker_send_cmd(struct worker *w, const struct worker_cmd *hdr, const void *acti
     slot->md = hdr->md;
     slot->actions_len = hdr->actions_len;
     slot->packet_len = hdr->packet_len;
-    memcpy(slot->data, actions, hdr->actions_len);
+    if (hdr->actions_len) {         /* an input command has no actions */
+        memcpy(slot->data, actions, hdr->actions_len);
+    }
     memcpy(slot->data + hdr->actions_len, packet, hdr->packet_len);
     __atomic_store_n(&w->cmd_head, head + 1, __ATOMIC_RELEASE);
     r = write(w->wake_fd, &one, sizeof one);

@@ -15,7 +15,11 @@ lookups=${1:-300000}
 jobs=${JOBS:-2}
 cc=${CC:-gcc}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+if [ -n "${KEEP:-}" ]; then
+    echo "run.sh: raw results kept in $work" >&2
+else
+    trap 'rm -rf "$work"' EXIT INT TERM
+fi
 
 command -v valgrind >/dev/null || { echo "run.sh: valgrind not found" >&2; exit 1; }
 
@@ -99,8 +103,8 @@ function field(line, key,    i, n, kv) {
 }
 BEGIN {
     while ((getline l < irf) > 0) {
-        split(l, a, " ")
-        ir[a[1]] = a[2]
+        split(l, parts, " ")
+        ir[parts[1]] = parts[2]
     }
     while ((getline l < cgf) > 0) {
         lab = field(l, "label")
@@ -156,9 +160,9 @@ END {
     for (j = 1; j <= 3; j++) {
         split("hit miss", hm, " ")
         for (k = 1; k <= 2; k++) {
-            a = "lfht-f" fs[j] "-" hm[k]
-            b = "own-f" fs[j] "-" hm[k]
-            printf "%8s %5s | %10s %9s | %10s %9s\n", fs[j], hm[k], ns[a], irpl(a), ns[b], irpl(b)
+            la = "lfht-f" fs[j] "-" hm[k]
+            lo = "own-f" fs[j] "-" hm[k]
+            printf "%8s %5s | %10s %9s | %10s %9s\n", fs[j], hm[k], ns[la], irpl(la), ns[lo], irpl(lo)
         }
     }
 
