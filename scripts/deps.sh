@@ -6,7 +6,7 @@ PKGS="autoconf automake pkg-config make gcc clang llvm libclang-rt-14-dev
       libxdp-dev libbpf-dev liburcu-dev libevent-dev libiniparser-dev
       libmnl-dev libcmocka-dev libpcap-dev linux-libc-dev
       iproute2 ethtool iputils-ping iperf3 tcpdump python3 python3-scapy
-      valgrind mandoc xdp-tools"
+      valgrind mandoc xdp-tools systemd libcap2-bin"
 if [ "$(id -u)" != 0 ]; then
     echo "scripts/deps.sh: run as root (apt-get needs it)" >&2
     exit 1

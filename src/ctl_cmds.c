@@ -25,6 +25,9 @@
 
 struct ctl_cmds {
     struct dp_switch *sw;
+    const struct ctl_cmds_ext *ext;
+    size_t n_ext;
+    void *ext_aux;
     /* What pmd-stats-clear saw, subtracted from what pmd-stats reports. */
     struct dp_worker_stats base[DP_MAX_WORKERS];
     uint64_t base_mask_hit;
@@ -46,6 +49,11 @@ struct ctl_cmd {
     const char *usage;              /* the arguments, "" for none */
     int (*fn)(struct ctl_cmd_run *); /* returns the exit status */
 };
+
+/* The i-th command of the built-in table followed by the extensions, as one
+ * list (NULL past the end); ext commands get fn NULL. */
+static const struct ctl_cmd *ctl_cmd_at(const struct ctl_cmds *, size_t i,
+                                        struct ctl_cmd *scratch);
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -387,6 +395,26 @@ static const struct ctl_cmd ctl_cmd_table[] = {
 
 #define N_CMDS (sizeof ctl_cmd_table / sizeof ctl_cmd_table[0])
 
+static const struct ctl_cmd *
+ctl_cmd_at(const struct ctl_cmds *cmds, size_t i, struct ctl_cmd *scratch)
+{
+    const struct ctl_cmds_ext *e;
+
+    if (i < N_CMDS) {
+        return &ctl_cmd_table[i];
+    }
+    if (i - N_CMDS >= cmds->n_ext) {
+        return NULL;
+    }
+    e = &cmds->ext[i - N_CMDS];
+    scratch->name = e->name;
+    scratch->min_args = e->min_args;
+    scratch->max_args = e->max_args;
+    scratch->usage = e->usage;
+    scratch->fn = NULL;
+    return scratch;
+}
+
 static void
 put_usage(struct strbuf *out, const struct ctl_cmd *c)
 {
@@ -404,11 +432,15 @@ usage_error(struct ctl_cmd_run *run, const char *why,
         strbuf_puts(out, "{\"error\":");
         json_string(out, why);
         strbuf_puts(out, ",\"usage\":[");
-        for (size_t i = 0, n = 0; i < N_CMDS; i++) {
-            const struct ctl_cmd *c = &ctl_cmd_table[i];
+        for (size_t i = 0, n = 0; ; i++) {
+            struct ctl_cmd scratch;
+            const struct ctl_cmd *c = ctl_cmd_at(run->cmds, i, &scratch);
             struct strbuf u;
 
-            if (only && c != only) {
+            if (!c) {
+                break;
+            }
+            if (only && strcmp(c->name, only->name)) {
                 continue;
             }
             strbuf_init(&u);
@@ -423,10 +455,14 @@ usage_error(struct ctl_cmd_run *run, const char *why,
         return STATUS_USAGE;
     }
     strbuf_printf(out, "%s\n%s", why, only ? "usage: " : "commands:\n");
-    for (size_t i = 0; i < N_CMDS; i++) {
-        const struct ctl_cmd *c = &ctl_cmd_table[i];
+    for (size_t i = 0; ; i++) {
+        struct ctl_cmd scratch;
+        const struct ctl_cmd *c = ctl_cmd_at(run->cmds, i, &scratch);
 
-        if (only && c != only) {
+        if (!c) {
+            break;
+        }
+        if (only && strcmp(c->name, only->name)) {
             continue;
         }
         strbuf_puts(out, only ? "" : "  ");
@@ -442,6 +478,9 @@ ctl_cmds_exec(void *cmds_, const struct ctl_server_request *req,
 {
     const char *argv[CTL_CMDS_MAX_ARGS];
     const struct ctl_cmd *cmd = NULL;
+    struct ctl_cmds *cmds = cmds_;
+    struct ctl_cmd scratch;
+    size_t cmd_index = 0;
     struct ctl_cmd_run run;
     struct strbuf out;
     char why[128];
@@ -452,9 +491,12 @@ ctl_cmds_exec(void *cmds_, const struct ctl_server_request *req,
     if (argc < 0) {
         return argc;
     }
-    for (size_t i = 0; i < N_CMDS; i++) {
-        if (!strcmp(argv[0], ctl_cmd_table[i].name)) {
-            cmd = &ctl_cmd_table[i];
+    for (size_t i = 0; ; i++) {
+        const struct ctl_cmd *c = ctl_cmd_at(cmds, i, &scratch);
+
+        if (!c || !strcmp(argv[0], c->name)) {
+            cmd = c;
+            cmd_index = i;
             break;
         }
     }
@@ -471,8 +513,10 @@ ctl_cmds_exec(void *cmds_, const struct ctl_server_request *req,
         snprintf(why, sizeof why, "%s: %d argument%s given", cmd->name,
                  argc - 1, argc == 2 ? "" : "s");
         status = usage_error(&run, why, cmd);
-    } else {
+    } else if (cmd->fn) {
         status = cmd->fn(&run);
+    } else {
+        status = cmds->ext[cmd_index - N_CMDS].fn(cmds->ext_aux, argc, argv, run.json, &out);
     }
     if (strbuf_failed(&out)) {
         strbuf_free(&out);
@@ -492,6 +536,7 @@ ctl_cmds_exec(void *cmds_, const struct ctl_server_request *req,
 
 int
 ctl_cmds_register(struct ctl_server *server, struct dp_switch *sw,
+                  const struct ctl_cmds_ext *ext, size_t n_ext, void *ext_aux,
                   struct xsw_err *err)
 {
     struct ctl_cmds *cmds = calloc(1, sizeof *cmds);
@@ -501,6 +546,9 @@ ctl_cmds_register(struct ctl_server *server, struct dp_switch *sw,
         return xsw_err_set(err, ENOMEM, "out of memory");
     }
     cmds->sw = sw;
+    cmds->ext = ext;
+    cmds->n_ext = ext ? n_ext : 0;
+    cmds->ext_aux = ext_aux;
     error = ctl_server_register_cmd(server, CTL_ID_XSW_CTL, XSW_CTL_CMD_EXEC,
                                     ctl_cmds_exec, NULL, cmds);
     if (error) {

@@ -30,13 +30,33 @@
 #ifndef XSW_CTL_CMDS_H
 #define XSW_CTL_CMDS_H 1
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "xsw_err.h"
 
 struct ctl_server;
 struct dp_switch;
 
 /* Registers the XSW_CTL_CMD_EXEC handler for the switch sw. */
+/* A command served by another module (the daemon's fdb-show, reload, ...):
+ * argv[0] is the command, argc counts it; the reply text (or JSON when json
+ * is set) goes to out; returns the exit status (0, 1 failed, 2 usage). */
+struct strbuf;
+typedef int ctl_cmds_fn(void *aux, int argc, const char *const argv[], bool json,
+                        struct strbuf *out);
+
+struct ctl_cmds_ext {
+    const char *name;
+    int min_args, max_args;         /* after the name */
+    const char *usage;              /* the arguments, "" for none */
+    ctl_cmds_fn *fn;
+};
+
+/* Registers the built-in commands, plus n_ext commands of ext[] served with
+ * ext_aux (ext may be NULL; the table must outlive the registration). */
 int ctl_cmds_register(struct ctl_server *server, struct dp_switch *sw,
+                      const struct ctl_cmds_ext *ext, size_t n_ext, void *ext_aux,
                       struct xsw_err *err);
 
 /* Removes the handler that ctl_cmds_register() registered and frees its

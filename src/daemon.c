@@ -2,26 +2,42 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <linux/genetlink.h>
+#include <time.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 #include <event2/event.h>
+#include <libmnl/libmnl.h>
 #include <urcu-qsbr.h>
 #include <xdp/libxdp.h>
 
 #include "ctl_cmds.h"
 #include "ctl_server.h"
 #include "datapath.h"
+#include "l2switch.h"
 #include "log.h"
 #include "ovs_genl.h"
+#include "revalidator.h"
+#include "strbuf.h"
 #include "sd_notify.h"
 
 #define DAEMON_TICK_MS 1000
+
+/* The slow path of one datapath: its learning switch and revalidator. */
+struct daemon_bridge {
+    struct datapath *dp;
+    struct l2switch *l2;
+    struct revalidator *rv;
+    struct daemon_bridge *next;
+};
 
 struct daemon {
     struct daemon_options opts;
@@ -31,8 +47,153 @@ struct daemon {
     struct dp_switch *sw;
     struct ctl_server *ctl;
     struct event *sig_term, *sig_int, *sig_hup, *tick;
-    uint64_t upcalls_unclaimed;     /* misses nobody subscribed to */
+    struct daemon_bridge *bridges;
+    uint64_t upcalls_unclaimed;     /* misses no slow path took */
 };
+
+static uint64_t
+daemon_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+static struct daemon_bridge *
+daemon_bridge_of(const struct daemon *d, const struct datapath *dp)
+{
+    for (struct daemon_bridge *b = d->bridges; b; b = b->next) {
+        if (b->dp == dp) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+static struct daemon_bridge *
+daemon_bridge_by_name(const struct daemon *d, const char *name)
+{
+    for (struct daemon_bridge *b = d->bridges; b; b = b->next) {
+        if (!strcmp(dp_name(b->dp), name)) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+/* A datapath gets its learning switch and revalidator when it is created,
+ * from the config's [bridge.NAME] if there is one, else [global]'s defaults
+ * (a datapath made over the control socket). */
+static void
+daemon_bridge_add(struct daemon *d, struct datapath *dp)
+{
+    const struct config_global *g = &d->cfg->global;
+    const struct config_bridge *cb = config_find_bridge(d->cfg, dp_name(dp));
+    struct l2switch_config lc = {
+        .name = dp_name(dp),
+        .mac_aging = cb ? cb->mac_aging : g->mac_aging,
+        .mac_table_size = cb ? cb->mac_table_size : g->mac_table_size,
+        .internal_port = dp_port_find(dp, DP_LOCAL_PORT) != NULL,
+    };
+    struct revalidator_config rc = {
+        .idle_timeout_ms = cb ? cb->flow_idle_timeout_ms : g->flow_idle_timeout_ms,
+        .interval_ms = g->revalidate_interval_ms,
+        .max_flows = g->max_flows,
+    };
+    struct daemon_bridge *b = calloc(1, sizeof *b);
+    struct xsw_err err = { "" };
+
+    if (!b) {
+        log_error("%s: out of memory: no learning switch for this bridge", dp_name(dp));
+        return;
+    }
+    b->dp = dp;
+    if (l2switch_create(&lc, &b->l2, &err)
+        || revalidator_create(&rc, dp_classifier(dp), b->l2, NULL, d->base, &b->rv, &err)) {
+        log_error("%s: %s: no learning switch for this bridge", dp_name(dp), err.msg);
+        if (b->l2) {
+            l2switch_destroy(b->l2);
+        }
+        free(b);
+        return;
+    }
+    b->next = d->bridges;
+    d->bridges = b;
+}
+
+static void
+daemon_bridge_del(struct daemon *d, struct datapath *dp)
+{
+    for (struct daemon_bridge **p = &d->bridges; *p; p = &(*p)->next) {
+        struct daemon_bridge *b = *p;
+
+        if (b->dp == dp) {
+            *p = b->next;
+            /* The revalidator first: it holds a dump cursor in the
+             * classifier and a change callback in the switch. */
+            revalidator_destroy(b->rv);
+            l2switch_destroy(b->l2);
+            free(b);
+            return;
+        }
+    }
+}
+
+/* A port's VLAN settings come from its [port.NAME] section, found by its
+ * interface; a port added over the control socket is a trunk of every VLAN,
+ * as an OVS port without settings. */
+static void
+daemon_port_added(struct daemon *d, struct datapath *dp, struct vport *vp)
+{
+    struct daemon_bridge *b = daemon_bridge_of(d, dp);
+    const struct config_port *cp;
+    struct dp_vport_info info;
+    struct xsw_err err = { "" };
+    int error;
+
+    if (!b) {
+        return;
+    }
+    dp_port_get_info(vp, &info);
+    cp = config_find_interface(d->cfg, info.name);
+    if (cp && !strcmp(cp->bridge, dp_name(dp))) {
+        error = l2switch_port_set_config(b->l2, info.port_no, cp, &err);
+    } else {
+        error = l2switch_port_set(b->l2, info.port_no, CONFIG_VLAN_TRUNK, 0, NULL, &err);
+    }
+    if (error) {
+        log_error("%s: port %u (%s): %s", dp_name(dp), info.port_no, info.name, err.msg);
+    }
+}
+
+static void
+daemon_dp_event(void *aux, enum dp_event ev, struct datapath *dp, struct vport *vp)
+{
+    struct daemon *d = aux;
+    struct daemon_bridge *b;
+
+    switch (ev) {
+    case DP_EVENT_CREATED:
+        daemon_bridge_add(d, dp);
+        break;
+    case DP_EVENT_DESTROYING:
+        daemon_bridge_del(d, dp);
+        break;
+    case DP_EVENT_PORT_ADDED:
+        daemon_port_added(d, dp, vp);
+        break;
+    case DP_EVENT_PORT_DELETING:
+        b = daemon_bridge_of(d, dp);
+        if (b) {
+            struct dp_vport_info info;
+
+            dp_port_get_info(vp, &info);
+            l2switch_port_del(b->l2, info.port_no);
+        }
+        break;
+    }
+}
 
 /* libxdp and libbpf narrate every attach, including the dispatcher's
  * self-check that fails here by design: their info goes to debug. */
@@ -95,21 +256,153 @@ daemon_find_bpf(struct daemon *d)
     }
 }
 
-/* Upcalls go to the client whose port id the vport or datapath names (a
- * slow path running outside xswd, as ovs-vswitchd against the kernel);
- * with none, they are counted and dropped. */
+/* The learning switch decides; the flow goes in with the datapath's own key
+ * bytes, and the packet goes out through the same actions. */
+static void
+daemon_learn(struct daemon *d, struct daemon_bridge *b, const void *msg, size_t len)
+{
+    struct l2switch_result r;
+    uint64_t now_ms = daemon_now_ms();
+    int put_error = 0, exec_error = 0;
+
+    l2switch_result_init(&r);
+    if (l2switch_handle_upcall(b->l2, msg, len, now_ms, &r) == 0) {
+        if (r.install && revalidator_may_install(b->rv)) {
+            struct dp_flow_put put = {
+                .key_nl = r.key_nl,
+                .key_nl_len = r.key_nl_len,
+                .mask_nl = r.mask_nl,
+                .mask_nl_len = r.mask_nl_len,
+                .actions = r.d.actions,         /* length 0: a drop flow */
+                .actions_len = r.d.actions_len,
+                .flags = CLASSIFIER_PUT_CREATE,
+            };
+            struct classifier_put_result res;
+
+            /* -EEXIST: a second upcall of the same flow, queued before the
+             * first one's flow went in; its packet still goes out. */
+            put_error = dp_flow_put(b->dp, &put, &res, NULL);
+            if (!put_error) {
+                revalidator_flow_added(b->rv, res.flow, now_ms);
+            }
+        }
+        if (r.execute) {
+            exec_error = dp_execute(b->dp, r.packet, r.packet_len, r.key_nl, r.key_nl_len,
+                                    r.d.actions, r.d.actions_len, NULL);
+        }
+        l2switch_upcall_done(b->l2, &r, put_error, exec_error);
+    }
+    l2switch_result_uninit(&r);
+}
+
+/* An upcall goes to the client whose port id the vport or datapath names (a
+ * slow path outside xswd, as ovs-vswitchd against the kernel module); with
+ * none, a miss goes to the bridge's learning switch. */
 static void
 daemon_upcall(void *aux, struct datapath *dp, const void *msg, size_t len)
 {
     struct daemon *d = aux;
     const struct nlmsghdr *nlh = msg;
+    const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+    struct daemon_bridge *b;
 
-    (void) dp;
     if (nlh->nlmsg_pid && ctl_server_send(d->ctl, nlh->nlmsg_pid, msg, len) == 0) {
+        return;
+    }
+    b = daemon_bridge_of(d, dp);
+    if (b && genl->cmd == OVS_PACKET_CMD_MISS) {
+        daemon_learn(d, b, msg, len);
         return;
     }
     d->upcalls_unclaimed++;
 }
+
+/* ------------------------------------------------- the daemon's commands */
+
+static int
+daemon_cmd_bridge(struct daemon *d, const char *name, struct strbuf *out,
+                  struct daemon_bridge **bp)
+{
+    *bp = daemon_bridge_by_name(d, name);
+    if (!*bp) {
+        strbuf_printf(out, "no bridge named '%s'\n", name);
+        return 1;
+    }
+    return 0;
+}
+
+static int
+daemon_cmd_fdb_show(void *aux, int argc, const char *const argv[], bool json,
+                    struct strbuf *out)
+{
+    struct daemon_bridge *b;
+
+    (void) argc;
+    if (daemon_cmd_bridge(aux, argv[1], out, &b)) {
+        return 1;
+    }
+    l2switch_fdb_show(b->l2, daemon_now_ms(), json, out);
+    return 0;
+}
+
+static int
+daemon_cmd_fdb_stats(void *aux, int argc, const char *const argv[], bool json,
+                     struct strbuf *out)
+{
+    struct daemon_bridge *b;
+
+    (void) argc;
+    if (daemon_cmd_bridge(aux, argv[1], out, &b)) {
+        return 1;
+    }
+    l2switch_fdb_stats(b->l2, json, out);
+    return 0;
+}
+
+static int
+daemon_cmd_fdb_flush(void *aux, int argc, const char *const argv[], bool json,
+                     struct strbuf *out)
+{
+    struct daemon *d = aux;
+    struct daemon_bridge *b = NULL;
+    unsigned int n = 0;
+
+    if (argc > 1 && daemon_cmd_bridge(d, argv[1], out, &b)) {
+        return 1;
+    }
+    for (struct daemon_bridge *it = d->bridges; it; it = it->next) {
+        if (!b || it == b) {
+            n += l2switch_fdb_flush(it->l2);
+        }
+    }
+    if (json) {
+        strbuf_printf(out, "{\"flushed\":%u}", n);
+    } else {
+        strbuf_printf(out, "table successfully flushed (%u entr%s)\n", n, n == 1 ? "y" : "ies");
+    }
+    return 0;
+}
+
+static int
+daemon_cmd_revalidator_show(void *aux, int argc, const char *const argv[], bool json,
+                            struct strbuf *out)
+{
+    struct daemon_bridge *b;
+
+    (void) argc;
+    if (daemon_cmd_bridge(aux, argv[1], out, &b)) {
+        return 1;
+    }
+    revalidator_show(b->rv, json, out);
+    return 0;
+}
+
+static const struct ctl_cmds_ext daemon_cmds[] = {
+    { "fdb-show", 1, 1, "BRIDGE", daemon_cmd_fdb_show },
+    { "fdb-flush", 0, 1, "[BRIDGE]", daemon_cmd_fdb_flush },
+    { "fdb-stats", 1, 1, "BRIDGE", daemon_cmd_fdb_stats },
+    { "revalidator-show", 1, 1, "BRIDGE", daemon_cmd_revalidator_show },
+};
 
 static void
 daemon_stop_cb(evutil_socket_t sig, short what, void *arg)
@@ -195,6 +488,30 @@ daemon_apply_config(struct daemon *d, struct xsw_err *err)
     return 0;
 }
 
+/* -EADDRINUSE if an xswd answers on the control socket's path. */
+static int
+daemon_check_alone(const char *path, struct xsw_err *err)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd, r;
+
+    if (strlen(path) >= sizeof sun.sun_path) {
+        return xsw_err_set(err, ENAMETOOLONG, "control socket path %s: longer than %zu bytes",
+                           path, sizeof sun.sun_path - 1);
+    }
+    memcpy(sun.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return 0;   /* ctl_server_create will say what is wrong */
+    }
+    r = connect(fd, (struct sockaddr *) &sun, sizeof sun);
+    close(fd);
+    if (r == 0) {
+        return xsw_err_set(err, EADDRINUSE, "another xswd is running on %s", path);
+    }
+    return 0;
+}
+
 static int
 daemon_add_signal(struct daemon *d, struct event **ev, int sig,
                   event_callback_fn cb, struct xsw_err *err)
@@ -247,7 +564,9 @@ daemon_create(const struct daemon_options *opts, struct xsw_config *cfg,
         error = xsw_err_set(err, ENOMEM, "cannot create the event loop");
         goto err;
     }
-    error = ctl_server_create(d->base, sock, 0660, &d->ctl, err);
+    /* Another xswd would fight this one over the same interfaces: find out
+     * before touching any. */
+    error = daemon_check_alone(sock, err);
     if (error) {
         goto err;
     }
@@ -255,14 +574,22 @@ daemon_create(const struct daemon_options *opts, struct xsw_config *cfg,
     if (error) {
         goto err;
     }
-    error = ovs_genl_register(d->ctl, d->sw, err);
-    if (!error) {
-        error = ctl_cmds_register(d->ctl, d->sw, err);
-    }
+    dp_switch_set_event_cb(d->sw, daemon_dp_event, d);
+    error = daemon_apply_config(d, err);
     if (error) {
         goto err;
     }
-    error = daemon_apply_config(d, err);
+    /* The socket appears last, so that its existence means "ready": every
+     * port of the config is attached by then. */
+    error = ctl_server_create(d->base, sock, 0660, &d->ctl, err);
+    if (error) {
+        goto err;
+    }
+    error = ovs_genl_register(d->ctl, d->sw, err);
+    if (!error) {
+        error = ctl_cmds_register(d->ctl, d->sw, daemon_cmds,
+                                  sizeof daemon_cmds / sizeof daemon_cmds[0], d, err);
+    }
     if (error) {
         goto err;
     }

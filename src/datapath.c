@@ -67,6 +67,21 @@ dp_switch_destroy(struct dp_switch *sw)
 }
 
 void
+dp_switch_set_event_cb(struct dp_switch *sw, dp_event_fn *cb, void *aux)
+{
+    sw->event_cb = cb;
+    sw->event_aux = aux;
+}
+
+static void
+dp_event(struct dp_switch *sw, enum dp_event ev, struct datapath *dp, struct vport *vp)
+{
+    if (sw->event_cb) {
+        sw->event_cb(sw->event_aux, ev, dp, vp);
+    }
+}
+
+void
 dp_switch_run(struct dp_switch *sw)
 {
     for (struct datapath *dp = sw->dps; dp; dp = dp->next) {
@@ -349,6 +364,7 @@ dp_create(struct dp_switch *sw, const char *name, bool internal_port, uint32_t u
     sw->by_slot[slot] = dp;
     log_info("%s: datapath created (dp_ifindex %d%s)", name, dp->ifindex,
              internal_port ? ", internal port 0" : "");
+    dp_event(sw, DP_EVENT_CREATED, dp, NULL);
     *out = dp;
     return 0;
 
@@ -371,6 +387,7 @@ dp_destroy(struct datapath *dp)
     struct dp_switch *sw = dp->sw;
     struct datapath **p;
 
+    dp_event(sw, DP_EVENT_DESTROYING, dp, NULL);
     while (dp->n_ports) {
         dp_port_del(dp->port_list[dp->n_ports - 1]);
     }
@@ -574,6 +591,7 @@ dp_port_add(struct datapath *dp, const struct dp_port_config *cfg, struct vport 
                  : info.n_zerocopy ? "mixed copy/zero-copy" : "copy",
                  info.n_queues, info.n_queues == 1 ? "" : "s");
     }
+    dp_event(dp->sw, DP_EVENT_PORT_ADDED, dp, vp);
     if (out) {
         *out = vp;
     }
@@ -591,6 +609,7 @@ dp_port_del(struct vport *vp)
 {
     struct datapath *dp = vp->dp;
 
+    dp_event(dp->sw, DP_EVENT_PORT_DELETING, dp, vp);
     rcu_assign_pointer(dp->ports[vp->port_no], NULL);
     dp_port_list_remove(dp, vp);
     /* After this no worker polls, sends on, or remembers the port. */

@@ -72,6 +72,19 @@ int dp_switch_create(const struct dp_switch_config *, struct event_base *base,
  * removing TAP devices) and frees the switch. */
 void dp_switch_destroy(struct dp_switch *);
 
+/* What happens to datapaths and ports, however it was asked for (config,
+ * netlink, a vanished device), for the modules that keep per-bridge or
+ * per-port state (the slow path).  DESTROYING comes before a datapath's ports
+ * go, PORT_DELETING before a port goes: the listener may still use them. */
+enum dp_event {
+    DP_EVENT_CREATED,           /* vp is NULL; port 0, if any, exists */
+    DP_EVENT_DESTROYING,        /* vp is NULL */
+    DP_EVENT_PORT_ADDED,
+    DP_EVENT_PORT_DELETING,
+};
+typedef void dp_event_fn(void *aux, enum dp_event, struct datapath *dp, struct vport *vp);
+void dp_switch_set_event_cb(struct dp_switch *, dp_event_fn *, void *aux);
+
 /* Periodic housekeeping (the control thread's ~1 s timer): subtable
  * re-ranking, vanished devices (closed, with a log line). */
 void dp_switch_run(struct dp_switch *);

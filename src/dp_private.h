@@ -161,6 +161,8 @@ struct dp_switch {
     struct event_base *base;
     dp_upcall_fn *upcall_cb;
     void *upcall_aux;
+    dp_event_fn *event_cb;
+    void *event_aux;
     struct datapath *dps;           /* list, creation order */
     struct datapath *by_slot[DP_MAX_DATAPATHS];
     struct worker *workers;         /* [n_workers] */

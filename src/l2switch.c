@@ -579,11 +579,8 @@ l2_put_outputs(const struct l2switch *sw, const struct flow_key *key,
     } else {
         push_tpid = in->tagged ? in->tpid : htons(ETH_P_8021Q);
         push_tci = htons(FLOW_VLAN_CFI | (uint16_t) d->vlan);
-        if (in->tagged) {
-            /* A priority-tagged frame keeps its priority: the PCP is read. */
-            push_tci |= in->tci & htons(L2_PCP_MASK);
-            d->mask.m.vlans[0].tci = htons(UINT16_MAX);
-        }
+        /* A priority-tagged frame keeps its priority. */
+        push_tci |= in->tci & htons(L2_PCP_MASK);
     }
 
     for (int pass = 0; pass < 3; pass++) {
@@ -632,6 +629,10 @@ l2_put_outputs(const struct l2switch *sw, const struct flow_key *key,
                 if (odp_actions_put_push_vlan(nlh, d->buf_size, ntohs(push_tpid),
                                               ntohs(push_tci))) {
                     return -EMSGSIZE;
+                }
+                if (in->tagged) {
+                    /* The pushed tag copies the input's PCP: read. */
+                    d->mask.m.vlans[0].tci = htons(UINT16_MAX);
                 }
                 cur_tagged = true;
             }
@@ -915,7 +916,9 @@ l2switch_fdb_show(const struct l2switch *sw, uint64_t now_ms, bool json, struct 
     bool first = true;
 
     if (json) {
-        strbuf_putc(out, '[');
+        strbuf_puts(out, "{\"bridge\":");
+        l2_json_string(out, sw->name);
+        strbuf_puts(out, ",\"entries\":[");
     } else {
         strbuf_puts(out, " port  VLAN  MAC                Age\n");
     }
@@ -946,7 +949,7 @@ l2switch_fdb_show(const struct l2switch *sw, uint64_t now_ms, bool json, struct 
         first = false;
     }
     if (json) {
-        strbuf_puts(out, "]\n");
+        strbuf_puts(out, "]}");
     }
 }
 
@@ -976,7 +979,7 @@ l2switch_fdb_stats(const struct l2switch *sw, bool json, struct strbuf *out)
                       ",\"overflow\":%" PRIu64 ",\"upcalls\":%" PRIu64
                       ",\"upcall_errors\":%" PRIu64 ",\"installs\":%" PRIu64
                       ",\"execute_only\":%" PRIu64 ",\"put_duplicates\":%" PRIu64
-                      ",\"put_errors\":%" PRIu64 ",\"execute_errors\":%" PRIu64 "}\n",
+                      ",\"put_errors\":%" PRIu64 ",\"execute_errors\":%" PRIu64 "}",
                       s.mac.n_entries, s.mac.max_entries, s.mac.learned, s.mac.expired,
                       s.mac.evicted, s.mac.moved, s.mac.flushed, s.overflow, s.upcalls,
                       s.upcall_errors, s.installs, s.execute_only, s.put_duplicates,

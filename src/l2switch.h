@@ -281,8 +281,10 @@ void l2switch_get_stats(const struct l2switch *, struct l2switch_stats *);
 /* fdb-show: ovs-appctl fdb/show's table, least recently seen first,
  *  " port  VLAN  MAC                Age"
  *  "    1    10  52:54:00:12:34:56    3"
- * (port 0 printed "LOCAL"); or with json, an array of
- * {"port":1,"vlan":10,"mac":"52:54:00:12:34:56","age":3}.  Appends to out. */
+ * (port 0 printed "LOCAL"); or with json one object,
+ * {"bridge":"br0","entries":[{"port":1,"vlan":10,"mac":"52:54:00:12:34:56",
+ * "age":3},...]}, without a final newline (as the other xsw_ctl commands).
+ * Ages are in seconds.  Appends to out. */
 void l2switch_fdb_show(const struct l2switch *, uint64_t now_ms, bool json,
                        struct strbuf *out);
 
@@ -290,7 +292,7 @@ void l2switch_fdb_show(const struct l2switch *, uint64_t now_ms, bool json,
 unsigned int l2switch_fdb_flush(struct l2switch *);
 
 /* fdb-stats: ovs-appctl fdb/stats-show's lines plus xsw's overflow and
- * upcall counters; or one JSON object. */
+ * upcall counters; or one JSON object (no final newline). */
 void l2switch_fdb_stats(const struct l2switch *, bool json, struct strbuf *out);
 
 #endif /* XSW_L2SWITCH_H */

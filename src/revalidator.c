@@ -647,7 +647,7 @@ revalidator_show(const struct revalidator *rv, bool json, struct strbuf *out)
                       ",\"passes\":%" PRIu64 ",\"full_rechecks\":%" PRIu64
                       ",\"idle_deleted\":%" PRIu64 ",\"limit_deleted\":%" PRIu64
                       ",\"rechecked\":%" PRIu64 ",\"modified\":%" PRIu64
-                      ",\"recheck_deleted\":%" PRIu64 ",\"macs_touched\":%" PRIu64 "}\n",
+                      ",\"recheck_deleted\":%" PRIu64 ",\"macs_touched\":%" PRIu64 "}",
                       s.n_flows, s.flow_limit, rv->cfg.max_flows, rv->cfg.idle_timeout_ms,
                       s.max_idle_ms, s.last_pass_us, s.passes, s.full_rechecks,
                       s.idle_deleted, s.limit_deleted, s.rechecked, s.modified,

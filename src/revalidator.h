@@ -41,8 +41,11 @@
  *
  * Threads and memory.  Control thread only (the classifier's writer, see
  * classifier.h).  revalidator_create() returns a revalidator freed by
- * revalidator_destroy(), which must run BEFORE the classifier (the
- * datapath) is destroyed: a pass in progress holds a dump cursor in it. */
+ * revalidator_destroy(), which must run BEFORE the l2switch and the
+ * classifier (the datapath) are destroyed: it removes its change callback
+ * from the one, and a pass in progress holds a dump cursor in the other.
+ * It takes over the l2switch's change callback (there is one listener).
+ * Times are CLOCK_MONOTONIC milliseconds, the clock of the flows' used_ns. */
 #ifndef XSW_REVALIDATOR_H
 #define XSW_REVALIDATOR_H 1
 
@@ -129,7 +132,7 @@ struct revalidator_stats {
 void revalidator_get_stats(const struct revalidator *, struct revalidator_stats *);
 
 /* Like ovs-appctl upcall/show: flows, limit, idle timeout, pass duration and
- * counters; or one JSON object.  Appends to out. */
+ * counters; or one JSON object (no final newline).  Appends to out. */
 void revalidator_show(const struct revalidator *, bool json, struct strbuf *out);
 
 #endif /* XSW_REVALIDATOR_H */

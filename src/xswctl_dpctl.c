@@ -1490,6 +1490,54 @@ cmd_version(const struct xswctl_opts *opts, int argc, char *argv[])
     return dpctl_exec(opts, argv[0], 1, args);
 }
 
+/* Commands xswd serves by name with at most one BRIDGE argument: the
+ * learning switch's tables and the revalidator. */
+static int
+dpctl_bridge_cmd(const struct xswctl_opts *opts, int argc, char *argv[], bool bridge_required)
+{
+    const char *args[2] = { argv[0], NULL };
+    unsigned int set;
+    int status = dpctl_options(argc, argv, 0, &set);
+
+    if (status) {
+        return status;
+    }
+    if (argc - optind > 1) {
+        return xswctl_usage_error(argv[0], "unexpected argument '%s'", argv[optind + 1]);
+    }
+    if (optind == argc && bridge_required) {
+        return xswctl_usage_error(argv[0], "expected a BRIDGE");
+    }
+    if (optind < argc) {
+        args[1] = argv[optind];
+    }
+    return dpctl_exec(opts, argv[0], optind < argc ? 2 : 1, args);
+}
+
+static int
+cmd_fdb_show(const struct xswctl_opts *opts, int argc, char *argv[])
+{
+    return dpctl_bridge_cmd(opts, argc, argv, true);
+}
+
+static int
+cmd_fdb_flush(const struct xswctl_opts *opts, int argc, char *argv[])
+{
+    return dpctl_bridge_cmd(opts, argc, argv, false);
+}
+
+static int
+cmd_fdb_stats(const struct xswctl_opts *opts, int argc, char *argv[])
+{
+    return dpctl_bridge_cmd(opts, argc, argv, true);
+}
+
+static int
+cmd_revalidator_show(const struct xswctl_opts *opts, int argc, char *argv[])
+{
+    return dpctl_bridge_cmd(opts, argc, argv, true);
+}
+
 const struct xswctl_cmd xswctl_dpctl_cmds[] = {
     { "show", "[-s] [BRIDGE...]",
       "datapaths: lookups, flows, masks, ports (-s: port counters)", cmd_show },
@@ -1509,6 +1557,14 @@ const struct xswctl_cmd xswctl_dpctl_cmds[] = {
       "attach interfaces through AF_XDP", cmd_add_if },
     { "del-if", "BRIDGE IFACE|PORT...",
       "detach interfaces", cmd_del_if },
+    { "fdb-show", "BRIDGE",
+      "the learned MAC table: port, VLAN, MAC, age", cmd_fdb_show },
+    { "fdb-flush", "[BRIDGE]",
+      "forget every learned MAC (of one bridge, or all)", cmd_fdb_flush },
+    { "fdb-stats", "BRIDGE",
+      "MAC table counters: entries, learned, moved, expired, overflow", cmd_fdb_stats },
+    { "revalidator-show", "BRIDGE",
+      "flow aging and revalidation: idle timeout, flow limit, passes", cmd_revalidator_show },
     { "upcall-stats", "",
       "upcall queues: queued, lost, handled, and where upcalls go", cmd_upcall_stats },
     { "pmd-stats", "[--clear]",

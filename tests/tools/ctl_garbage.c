@@ -913,18 +913,20 @@ main(int argc, char *argv[])
     g.rng = seed;
     g.out = calloc(1, MAX_DGRAM);
     g.in = malloc(MAX_DGRAM);
+    g.fd = -1;
+    status = 1;
     if (!g.out || !g.in) {
         fprintf(stderr, "ctl_garbage: out of memory\n");
-        return 1;
+        goto out;
     }
     if (learn(&g)) {
-        return 1;
+        goto out;
     }
     build_templates(&g);
     g.fd = raw_connect(&g);
     if (g.fd < 0) {
         fprintf(stderr, "ctl_garbage: connecting to %s: %s\n", g.path, strerror(-g.fd));
-        return 1;
+        goto out;
     }
 
     status = send_all(&g, count) || final_in_step(&g) || final_new_client(&g)
@@ -934,7 +936,10 @@ main(int argc, char *argv[])
            (unsigned long long) seed, g.sent, g.sent_bytes, g.refused, g.replies,
            g.error_answers, g.acks, g.reconnects, g.bad_answers,
            status ? "" : "; valid requests answered");
-    close(g.fd);
+out:
+    if (g.fd >= 0) {
+        close(g.fd);
+    }
     for (unsigned int i = 0; i < g.n_t; i++) {
         free(g.t[i].buf);
     }

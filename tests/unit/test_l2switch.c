@@ -465,6 +465,15 @@ test_priority_tag_keeps_pcp(void **state)
     decode_mask(&r, &mask);
     assert_int_equal(mask.m.vlans[0].tci, htons(0xffff));
     assert_mask_l2_only(&mask);
+    l2switch_destroy(sw);
+
+    /* Nothing re-tagged: the PCP is not read. */
+    sw = make_switch(0, 0);
+    assert_int_equal(l2switch_port_set(sw, 1, CONFIG_VLAN_ACCESS, 10, NULL, NULL), 0);
+    assert_int_equal(l2switch_port_set(sw, 2, CONFIG_VLAN_ACCESS, 10, NULL, NULL), 0);
+    send_frame(sw, bcast, MAC(1), 0x8100, 0xa000, 1, 0, &r);
+    assert_actions(&r.d, "pop out:2");
+    assert_int_equal(r.d.mask.m.vlans[0].tci, htons(0x1fff));
     l2switch_result_uninit(&r);
     l2switch_destroy(sw);
 }
@@ -831,6 +840,12 @@ test_reserved_partial_unknown_port(void **state)
     assert_int_equal(r.d.mask.m.in_port, UINT32_MAX);
     assert_true(mac_addr_is_zero(r.d.mask.m.eth_dst));
     assert_int_equal(r.d.mask.m.vlans[0].tci, 0);
+    /* Tagged: the mask still decodes, the datapath pins the tag itself. */
+    send_frame(sw, bcast, MAC(1), 0x8100, 10, 9, 0, &r);
+    assert_int_equal(r.d.verdict, L2SWITCH_DROP_UNKNOWN_PORT);
+    decode_mask(&r, &mask);
+    assert_int_equal(mask.m.vlans[0].tci, htons(0xffff));
+    assert_mask_l2_only(&mask);
     l2switch_result_uninit(&r);
     l2switch_destroy(sw);
 }
@@ -1108,8 +1123,9 @@ test_fdb_commands(void **state)
     strbuf_reset(&sb);
     l2switch_fdb_show(sw, 5000, true, &sb);
     assert_string_equal(strbuf_cstr(&sb),
-                        "[{\"port\":1,\"vlan\":10,\"mac\":\"02:00:00:00:00:aa\",\"age\":4},"
-                        "{\"port\":0,\"vlan\":0,\"mac\":\"02:00:00:00:00:bb\",\"age\":1}]\n");
+                        "{\"bridge\":\"br0\",\"entries\":["
+                        "{\"port\":1,\"vlan\":10,\"mac\":\"02:00:00:00:00:aa\",\"age\":4},"
+                        "{\"port\":0,\"vlan\":0,\"mac\":\"02:00:00:00:00:bb\",\"age\":1}]}");
 
     strbuf_reset(&sb);
     l2switch_fdb_stats(sw, false, &sb);
@@ -1134,7 +1150,7 @@ test_fdb_commands(void **state)
     assert_string_equal(strbuf_cstr(&sb), " port  VLAN  MAC                Age\n");
     strbuf_reset(&sb);
     l2switch_fdb_show(sw, 5000, true, &sb);
-    assert_string_equal(strbuf_cstr(&sb), "[]\n");
+    assert_string_equal(strbuf_cstr(&sb), "{\"bridge\":\"br0\",\"entries\":[]}");
     assert_string_equal(l2switch_name(sw), "br0");
     strbuf_free(&sb);
     l2switch_result_uninit(&r);

@@ -98,7 +98,7 @@ server_thread(void *fx_)
     if (ctl_server_create(fx->base, fx->path, 0660, &fx->server, &err) < 0
         || dp_switch_create(&cfg, fx->base, NULL, NULL, &fx->sw, &err) < 0
         || ovs_genl_register(fx->server, fx->sw, &err) < 0
-        || ctl_cmds_register(fx->server, fx->sw, &err) < 0) {
+        || ctl_cmds_register(fx->server, fx->sw, NULL, 0, NULL, &err) < 0) {
         snprintf(fx->setup_err, sizeof fx->setup_err, "%s", err.msg);
         ok = 1;
     }
