@@ -51,6 +51,10 @@ struct daemon {
     uint64_t upcalls_unclaimed;     /* misses no slow path took */
 };
 
+static int daemon_open_bridge(struct daemon *, const struct config_bridge *, struct xsw_err *);
+static int daemon_reload(struct daemon *, struct strbuf *, struct xsw_err *);
+static int daemon_open_port(struct daemon *, const struct config_port *, struct xsw_err *);
+
 static uint64_t
 daemon_now_ms(void)
 {
@@ -85,25 +89,38 @@ daemon_bridge_by_name(const struct daemon *d, const char *name)
 /* A datapath gets its learning switch and revalidator when it is created,
  * from the config's [bridge.NAME] if there is one, else [global]'s defaults
  * (a datapath made over the control socket). */
+/* The slow path's settings of bridge NAME: its [bridge.NAME] section, else
+ * [global]'s defaults (a datapath made over the control socket). */
 static void
-daemon_bridge_add(struct daemon *d, struct datapath *dp)
+daemon_bridge_settings(const struct daemon *d, const struct datapath *dp,
+                       struct l2switch_config *lc, struct revalidator_config *rc)
 {
     const struct config_global *g = &d->cfg->global;
     const struct config_bridge *cb = config_find_bridge(d->cfg, dp_name(dp));
-    struct l2switch_config lc = {
+
+    *lc = (struct l2switch_config) {
         .name = dp_name(dp),
         .mac_aging = cb ? cb->mac_aging : g->mac_aging,
         .mac_table_size = cb ? cb->mac_table_size : g->mac_table_size,
         .internal_port = dp_port_find(dp, DP_LOCAL_PORT) != NULL,
     };
-    struct revalidator_config rc = {
+    *rc = (struct revalidator_config) {
         .idle_timeout_ms = cb ? cb->flow_idle_timeout_ms : g->flow_idle_timeout_ms,
         .interval_ms = g->revalidate_interval_ms,
         .max_flows = g->max_flows,
     };
+}
+
+/* A datapath gets its learning switch and revalidator when it is created. */
+static void
+daemon_bridge_add(struct daemon *d, struct datapath *dp)
+{
+    struct l2switch_config lc;
+    struct revalidator_config rc;
     struct daemon_bridge *b = calloc(1, sizeof *b);
     struct xsw_err err = { "" };
 
+    daemon_bridge_settings(d, dp, &lc, &rc);
     if (!b) {
         log_error("%s: out of memory: no learning switch for this bridge", dp_name(dp));
         return;
@@ -317,6 +334,210 @@ daemon_upcall(void *aux, struct datapath *dp, const void *msg, size_t len)
     d->upcalls_unclaimed++;
 }
 
+
+/* ---------------------------------------------------------------- reload */
+
+/* [global] keys that shape memory and threads set up at start: a reload
+ * that changes one is refused whole, so that what runs is always what the
+ * file says. */
+static const struct {
+    unsigned int bit;
+    const char *key;
+} daemon_restart_keys[] = {
+    { CONFIG_GLOBAL_WORKERS, "workers" },
+    { CONFIG_GLOBAL_SOCKET, "socket" },
+    { CONFIG_GLOBAL_UMEM_FRAMES, "umem_frames" },
+    { CONFIG_GLOBAL_FRAME_SIZE, "frame_size" },
+    { CONFIG_GLOBAL_UPCALL_QUEUE_LEN, "upcall_queue_len" },
+    { CONFIG_GLOBAL_MAX_FLOWS, "max_flows" },
+    { CONFIG_GLOBAL_EMC_ENTRIES, "emc_entries" },
+    { CONFIG_GLOBAL_EMC_INSERT_INV_PROB, "emc_insert_inv_prob" },
+};
+
+struct daemon_reload_counts {
+    unsigned int bridges_added, bridges_removed, bridges_changed;
+    unsigned int ports_added, ports_removed, ports_changed, ports_vlan_only;
+    unsigned int failed;
+};
+
+static void
+daemon_close_port(struct daemon *d, const struct config_port *p)
+{
+    struct datapath *dp;
+    struct vport *vp = dp_port_find_by_name(d->sw, p->interface, &dp);
+
+    if (vp) {
+        dp_port_del(vp);
+    }
+}
+
+/* Re-reads the config: validates all of it first (a bad file changes
+ * nothing and says why), then applies only what differs, so that ports that
+ * did not change keep forwarding.  Fills summary with what was done. */
+static int
+daemon_reload(struct daemon *d, struct strbuf *summary, struct xsw_err *err)
+{
+    struct daemon_reload_counts n = { 0 };
+    struct xsw_config *new_cfg, *old_cfg;
+    struct config_diff diff;
+    int error, changes;
+
+    error = config_load(d->opts.config_path, &new_cfg, err);
+    if (error) {
+        return error;
+    }
+    changes = config_diff(d->cfg, new_cfg, &diff);
+    if (changes < 0) {
+        config_free(new_cfg);
+        return xsw_err_set(err, ENOMEM, "out of memory comparing configurations");
+    }
+    for (size_t i = 0; i < sizeof daemon_restart_keys / sizeof daemon_restart_keys[0]; i++) {
+        if (diff.global & daemon_restart_keys[i].bit) {
+            error = xsw_err_set(err, EINVAL, "%s: [global] %s changed: that key takes effect "
+                                "only when xswd restarts; nothing was reloaded",
+                                d->opts.config_path, daemon_restart_keys[i].key);
+            config_diff_free(&diff);
+            config_free(new_cfg);
+            return error;
+        }
+    }
+    if (!changes) {
+        strbuf_printf(summary, "%s: no changes\n", d->opts.config_path);
+        config_diff_free(&diff);
+        config_free(new_cfg);
+        return 0;
+    }
+
+    /* From here on the new file is the config: bridges and ports created
+     * below take their settings from it.  The old one lives until the diff,
+     * which points into both, is done. */
+    old_cfg = d->cfg;
+    d->cfg = new_cfg;
+    if (diff.global & CONFIG_GLOBAL_LOG_LEVEL) {
+        log_set_level((enum log_level) new_cfg->global.log_level);
+    }
+
+    /* Removals first: a removed port may free the interface an added one
+     * takes, and a bridge's ports go before the bridge. */
+    for (size_t i = 0; i < diff.n_ports; i++) {
+        const struct config_port_change *c = &diff.ports[i];
+
+        if (c->kind == CONFIG_REMOVED
+            || (c->kind == CONFIG_CHANGED && !config_port_change_vlan_only(c))) {
+            daemon_close_port(d, c->old_port);
+            n.ports_removed += c->kind == CONFIG_REMOVED;
+        }
+    }
+    for (size_t i = 0; i < diff.n_bridges; i++) {
+        const struct config_bridge_change *c = &diff.bridges[i];
+        struct datapath *dp;
+
+        if (c->kind == CONFIG_REMOVED
+            || (c->kind == CONFIG_CHANGED && (c->fields & CONFIG_BRIDGE_INTERNAL_PORT))) {
+            /* internal_port changes what the datapath is (its ifindex is
+             * the TAP's): it is made again, with its ports. */
+            dp = dp_find_by_name(d->sw, c->old_bridge->name);
+            if (dp) {
+                dp_destroy(dp);
+            }
+            n.bridges_removed += c->kind == CONFIG_REMOVED;
+        }
+    }
+    for (size_t i = 0; i < diff.n_bridges; i++) {
+        const struct config_bridge_change *c = &diff.bridges[i];
+        struct xsw_err berr = { "" };
+
+        if (c->kind == CONFIG_ADDED
+            || (c->kind == CONFIG_CHANGED && (c->fields & CONFIG_BRIDGE_INTERNAL_PORT))) {
+            if (daemon_open_bridge(d, c->new_bridge, &berr)) {
+                log_error("reload: %s", berr.msg);
+                n.failed++;
+                continue;
+            }
+            if (c->kind == CONFIG_CHANGED) {
+                /* Its ports went with it: open the unchanged ones again. */
+                for (size_t k = 0; k < new_cfg->n_ports; k++) {
+                    if (!strcmp(new_cfg->ports[k].bridge, c->new_bridge->name)
+                        && !dp_port_find_by_name(d->sw, new_cfg->ports[k].interface, NULL)) {
+                        struct xsw_err perr = { "" };
+
+                        n.failed += daemon_open_port(d, &new_cfg->ports[k], &perr) != 0;
+                    }
+                }
+                n.bridges_changed++;
+            } else {
+                n.bridges_added++;
+            }
+        } else if (c->kind == CONFIG_CHANGED) {
+            struct datapath *dp = dp_find_by_name(d->sw, c->new_bridge->name);
+            struct daemon_bridge *b = dp ? daemon_bridge_of(d, dp) : NULL;
+
+            if (b) {
+                struct l2switch_config lc;
+                struct revalidator_config rc;
+
+                daemon_bridge_settings(d, dp, &lc, &rc);
+                l2switch_reconfigure(b->l2, &lc);
+                revalidator_reconfigure(b->rv, &rc);
+            }
+            n.bridges_changed++;
+        }
+    }
+    /* revalidate_interval_ms is every bridge's. */
+    if (diff.global & CONFIG_GLOBAL_REVALIDATE_INTERVAL_MS) {
+        for (struct daemon_bridge *b = d->bridges; b; b = b->next) {
+            struct l2switch_config lc;
+            struct revalidator_config rc;
+
+            daemon_bridge_settings(d, b->dp, &lc, &rc);
+            revalidator_reconfigure(b->rv, &rc);
+        }
+    }
+    for (size_t i = 0; i < diff.n_ports; i++) {
+        const struct config_port_change *c = &diff.ports[i];
+        struct xsw_err perr = { "" };
+
+        if (c->kind == CONFIG_CHANGED && config_port_change_vlan_only(c)) {
+            struct datapath *dp;
+            struct vport *vp = dp_port_find_by_name(d->sw, c->new_port->interface, &dp);
+            struct daemon_bridge *b = vp ? daemon_bridge_of(d, dp) : NULL;
+
+            /* The sockets stay: the slow path changes the port's VLAN
+             * settings and the revalidator fixes the flows they touch. */
+            if (b) {
+                struct dp_vport_info info;
+
+                dp_port_get_info(vp, &info);
+                if (l2switch_port_set_config(b->l2, info.port_no, c->new_port, &perr)) {
+                    log_error("reload: [port.%s]: %s", c->new_port->name, perr.msg);
+                    n.failed++;
+                }
+                revalidator_kick(b->rv);
+            }
+            n.ports_vlan_only++;
+            n.ports_changed++;
+        } else if (c->kind == CONFIG_ADDED || c->kind == CONFIG_CHANGED) {
+            if (!dp_port_find_by_name(d->sw, c->new_port->interface, NULL)) {
+                n.failed += daemon_open_port(d, c->new_port, &perr) != 0;
+            }
+            n.ports_added += c->kind == CONFIG_ADDED;
+            n.ports_changed += c->kind == CONFIG_CHANGED;
+        }
+    }
+    config_diff_free(&diff);
+    config_free(old_cfg);
+
+    strbuf_printf(summary, "%s: reloaded: bridges %u added, %u removed, %u changed; "
+                  "ports %u added, %u removed, %u changed (%u VLAN settings only)",
+                  d->opts.config_path, n.bridges_added, n.bridges_removed, n.bridges_changed,
+                  n.ports_added, n.ports_removed, n.ports_changed, n.ports_vlan_only);
+    if (n.failed) {
+        strbuf_printf(summary, "; %u could not be applied (see the log)", n.failed);
+    }
+    strbuf_putc(summary, '\n');
+    return 0;
+}
+
 /* ------------------------------------------------- the daemon's commands */
 
 static int
@@ -397,7 +618,45 @@ daemon_cmd_revalidator_show(void *aux, int argc, const char *const argv[], bool 
     return 0;
 }
 
+static int
+daemon_cmd_reload(void *aux, int argc, const char *const argv[], bool json,
+                  struct strbuf *out)
+{
+    struct daemon *d = aux;
+    struct xsw_err err = { "" };
+    struct strbuf summary;
+    int error;
+
+    (void) argc;
+    (void) argv;
+    strbuf_init(&summary);
+    error = daemon_reload(d, &summary, &err);
+    strbuf_chomp(&summary, '\n');
+    if (error) {
+        log_error("reload refused: %s", err.msg);
+    } else {
+        log_info("%s", strbuf_cstr(&summary));
+    }
+    if (json) {
+        strbuf_printf(out, "{\"ok\":%s,\"message\":\"", error ? "false" : "true");
+        for (const char *c = error ? err.msg : strbuf_cstr(&summary); *c; c++) {
+            if (*c == '"' || *c == '\\') {
+                strbuf_putc(out, '\\');
+            }
+            if (*c != '\n') {
+                strbuf_putc(out, *c);
+            }
+        }
+        strbuf_puts(out, "\"}");
+    } else {
+        strbuf_printf(out, "%s\n", error ? err.msg : strbuf_cstr(&summary));
+    }
+    strbuf_free(&summary);
+    return error ? 1 : 0;
+}
+
 static const struct ctl_cmds_ext daemon_cmds[] = {
+    { "reload", 0, 0, "", daemon_cmd_reload },
     { "fdb-show", 1, 1, "BRIDGE", daemon_cmd_fdb_show },
     { "fdb-flush", 0, 1, "[BRIDGE]", daemon_cmd_fdb_flush },
     { "fdb-stats", 1, 1, "BRIDGE", daemon_cmd_fdb_stats },
@@ -417,11 +676,19 @@ daemon_stop_cb(evutil_socket_t sig, short what, void *arg)
 static void
 daemon_hup_cb(evutil_socket_t sig, short what, void *arg)
 {
+    struct xsw_err err = { "" };
+    struct strbuf summary;
+
     (void) sig;
     (void) what;
-    (void) arg;
-    log_warn("SIGHUP: live reload is not available in this version; "
-             "restart xswd to apply configuration changes");
+    strbuf_init(&summary);
+    if (daemon_reload(arg, &summary, &err)) {
+        log_error("SIGHUP: reload refused: %s", err.msg);
+    } else {
+        strbuf_chomp(&summary, '\n');
+        log_info("SIGHUP: %s", strbuf_cstr(&summary));
+    }
+    strbuf_free(&summary);
 }
 
 static void
@@ -448,42 +715,70 @@ daemon_bind_mode(enum config_zero_copy z)
            : z == CONFIG_ZC_NO ? PORT_XSK_BIND_COPY : PORT_XSK_BIND_AUTO;
 }
 
-/* Builds the datapaths and ports of the config.  A port whose device cannot
- * be opened is logged and left out (a NIC may come later); a bridge that
- * cannot be created fails the start. */
+static struct dp_port_config
+daemon_port_config(const struct config_port *p)
+{
+    return (struct dp_port_config) {
+        .devname = p->interface,
+        .port_no = p->port_no,
+        .xdp_mode = daemon_xdp_mode(p->xdp_mode),
+        .bind_mode = daemon_bind_mode(p->zero_copy),
+        .n_queues = p->queues,
+    };
+}
+
+/* Opens a [port.NAME]'s interface on its bridge.  A port that cannot be
+ * opened is logged and left out: an interface may come later (reload, or
+ * xswctl add-if).  Returns 0 or the negative errno, with err. */
+static int
+daemon_open_port(struct daemon *d, const struct config_port *p, struct xsw_err *err)
+{
+    struct datapath *dp = dp_find_by_name(d->sw, p->bridge);
+    struct dp_port_config pc = daemon_port_config(p);
+    int error;
+
+    if (!dp) {
+        return xsw_err_set(err, ENOENT, "[port.%s]: bridge %s does not run", p->name, p->bridge);
+    }
+    error = dp_port_add(dp, &pc, NULL, err);
+    if (error) {
+        xsw_err_prefix(err, p->name);
+        xsw_err_prefix(err, "[port]");
+        log_error("%s", err->msg);
+    }
+    return error;
+}
+
+static int
+daemon_open_bridge(struct daemon *d, const struct config_bridge *br, struct xsw_err *err)
+{
+    struct datapath *dp;
+    int error = dp_create(d->sw, br->name, br->internal_port, 0, &dp, err);
+
+    if (error) {
+        xsw_err_prefix(err, "[bridge]");
+    }
+    return error;
+}
+
+/* Builds the datapaths and ports of the config.  A bridge that cannot be
+ * created fails the start; a port does not (see daemon_open_port()). */
 static int
 daemon_apply_config(struct daemon *d, struct xsw_err *err)
 {
     const struct xsw_config *cfg = d->cfg;
 
     for (size_t i = 0; i < cfg->n_bridges; i++) {
-        const struct config_bridge *br = &cfg->bridges[i];
-        struct datapath *dp;
-        int error;
+        int error = daemon_open_bridge(d, &cfg->bridges[i], err);
 
-        error = dp_create(d->sw, br->name, br->internal_port, 0, &dp, err);
         if (error) {
-            xsw_err_prefix(err, "[bridge]");
             return error;
         }
-        for (size_t k = 0; k < cfg->n_ports; k++) {
-            const struct config_port *p = &cfg->ports[k];
-            struct dp_port_config pc = {
-                .devname = p->interface,
-                .port_no = p->port_no,
-                .xdp_mode = daemon_xdp_mode(p->xdp_mode),
-                .bind_mode = daemon_bind_mode(p->zero_copy),
-                .n_queues = p->queues,
-            };
-            struct xsw_err perr = { "" };
+    }
+    for (size_t k = 0; k < cfg->n_ports; k++) {
+        struct xsw_err perr = { "" };
 
-            if (strcmp(p->bridge, br->name)) {
-                continue;
-            }
-            if (dp_port_add(dp, &pc, NULL, &perr)) {
-                log_error("[port.%s]: %s", p->name, perr.msg);
-            }
-        }
+        daemon_open_port(d, &cfg->ports[k], &perr);
     }
     return 0;
 }

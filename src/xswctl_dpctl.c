@@ -1533,6 +1533,22 @@ cmd_fdb_stats(const struct xswctl_opts *opts, int argc, char *argv[])
 }
 
 static int
+cmd_reload(const struct xswctl_opts *opts, int argc, char *argv[])
+{
+    static const char *const args[] = { "reload" };
+    unsigned int set;
+    int status = dpctl_options(argc, argv, 0, &set);
+
+    if (status) {
+        return status;
+    }
+    if (optind != argc) {
+        return xswctl_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    }
+    return dpctl_exec(opts, argv[0], 1, args);
+}
+
+static int
 cmd_revalidator_show(const struct xswctl_opts *opts, int argc, char *argv[])
 {
     return dpctl_bridge_cmd(opts, argc, argv, true);
@@ -1565,6 +1581,8 @@ const struct xswctl_cmd xswctl_dpctl_cmds[] = {
       "MAC table counters: entries, learned, moved, expired, overflow", cmd_fdb_stats },
     { "revalidator-show", "BRIDGE",
       "flow aging and revalidation: idle timeout, flow limit, passes", cmd_revalidator_show },
+    { "reload", "",
+      "re-read xswd's configuration file and apply what changed", cmd_reload },
     { "upcall-stats", "",
       "upcall queues: queued, lost, handled, and where upcalls go", cmd_upcall_stats },
     { "pmd-stats", "[--clear]",
