@@ -221,7 +221,6 @@ wait_ping() { # SECONDS
 declare -A S LO HI NOTE SKIP
 add() { S[$1|$2]="${S[$1|$2]:-} $3"; }
 note() { [[ "${NOTE[$1|$2]:-}" == *"$3"* ]] || NOTE[$1|$2]="${NOTE[$1|$2]:+${NOTE[$1|$2]}; }$3"; }
-SW_LABEL=([xswd]=xswd [bridge]=linux-bridge [ovs]=ovs-afxdp [xskfwd]=xskfwd)
 declare -A SW_LABEL=([xswd]=xswd [bridge]=linux-bridge [ovs]=ovs-afxdp [xskfwd]=xskfwd)
 declare -A PMD                  # per switch|scenario: cycles and cache shares
 
@@ -639,12 +638,12 @@ cell() { # SWITCH SCENARIO -> "med [min-max]"
     if [ -n "${SKIP[$sw]:-}" ] && [ -z "${S[$sw|$sc]:-}" ]; then echo "skipped"; return; fi
     [ -n "${S[$sw|$sc]:-}" ] || { echo "-"; return; }
     read -r m lo hi <<< "$(stat3 "${S[$sw|$sc]}")"
-    [ "$sc" = ping ] && { lo=${LO[$sw|ping]}; hi=${HI[$sw|ping]}; }
-    if [ "$sc" = idle ] || [ "$(printf '%s\n' ${S[$sw|$sc]} | wc -l)" = 1 ] && [ "$sc" != ping ]; then
-        fmt "$m"
-    else
-        echo "$(fmt "$m") [$(fmt "$lo")-$(fmt "$hi")]"
+    if [ "$sc" = ping ]; then
+        lo=${LO[$sw|ping]}; hi=${HI[$sw|ping]}
+    elif [ "$sc" = idle ] || [ "$(printf '%s\n' ${S[$sw|$sc]} | wc -l)" = 1 ]; then
+        fmt "$m"; return
     fi
+    echo "$(fmt "$m") [$(fmt "$lo")-$(fmt "$hi")]"
 }
 ROWS=(one flows1k flows10k flows100k mf1k mf10k mf100k big bigg setup ping tcp idle)
 declare -A ROW_LABEL=(
@@ -740,9 +739,11 @@ report() {
 }
 
 plot_data() {
-    # One block per panel, for bench/plot.gp.
-    local r s m lo hi
-    echo "# pps: scenario then median min max for each of: ${COLS[*]}"
+    # Blocks for bench/plot.gp: 0 the frame rates, a row per scenario with
+    # median min max for each switch; then ping, tcp, setup, idle, a row per
+    # switch: label median min max column (so each switch keeps its colour).
+    local r s m lo hi i
+    echo "# frame rates (Mpps): scenario, then median min max for: ${COLS[*]}"
     for r in one flows1k flows10k flows100k mf1k mf10k mf100k big; do
         local any=0 line="$r"
         for s in "${COLS[@]}"; do [ -n "${S[$s|$r]:-}" ] && any=1; done
@@ -752,26 +753,30 @@ plot_data() {
         done
         echo "$line"
     done
-    echo; echo
-    echo "# others: metric switch median min max"
     for r in ping tcp setup idle; do
+        printf '\n\n# %s\n' "$r"
+        i=0 HAS[$r]=0
         for s in "${COLS[@]}"; do
+            i=$((i + 1))
             [ -n "${S[$s|$r]:-}" ] || continue
             read -r m lo hi <<< "$(stat3 "${S[$s|$r]}")"
             [ "$r" = ping ] && { lo=${LO[$s|ping]}; hi=${HI[$s|ping]}; }
-            echo "$r ${SW_LABEL[$s]} $m $lo $hi"
+            echo "${SW_LABEL[$s]} $m $lo $hi $i"
+            HAS[$r]=1
         done
+        [ "${HAS[$r]}" = 1 ] || echo "none NaN NaN NaN 1"
     done
 }
+declare -A HAS
 
 report | tee "$RESULTS/latest.txt"
 plot_data > "$RESULTS/latest.dat"
 if command -v gnuplot >/dev/null; then
-    gnuplot -e "datafile='$RESULTS/latest.dat'; outfile='$RESULTS/latest.png'; \
-        titles='$(printf '%s ' "${COLS[@]/#/}" | sed 's/ $//')'; \
-        labels='$(for s in "${COLS[@]}"; do printf '%s ' "${SW_LABEL[$s]}"; done | sed 's/ $//')'; \
-        subtitle='$STARTED, $(nproc) CPUs, 64 B UDP unless said'" "$HERE/plot.gp" 2>"$TMPD/gnuplot.err" ||
-        log "gnuplot failed: $(head -3 "$TMPD/gnuplot.err")"
+    gnuplot -e "datafile='$RESULTS/latest.dat'; outfile='$RESULTS/latest.png'" \
+        -e "labels='$(for s in "${COLS[@]}"; do printf '%s ' "${SW_LABEL[$s]}"; done | sed 's/ $//')'" \
+        -e "has_ping=${HAS[ping]}; has_tcp=${HAS[tcp]}; has_setup=${HAS[setup]}; has_idle=${HAS[idle]}" \
+        -e "subtitle='$STARTED, $(uname -r), $(nproc) CPUs; median of $WINDOWS x ${DUR}s windows x $ROUNDS round(s), bars min-max'" \
+        "$HERE/plot.gp" 2>"$TMPD/gnuplot.err" || log "gnuplot failed: $(head -3 "$TMPD/gnuplot.err")"
     [ -s "$RESULTS/latest.png" ] && log "plot: $RESULTS/latest.png"
 else
     log "gnuplot not installed: no plot (bench/deps.sh installs gnuplot-nox)"
