@@ -53,6 +53,7 @@ struct daemon {
 
 static int daemon_open_bridge(struct daemon *, const struct config_bridge *, struct xsw_err *);
 static int daemon_reload(struct daemon *, struct strbuf *, struct xsw_err *);
+static void daemon_notify_ready(const struct daemon *);
 static int daemon_open_port(struct daemon *, const struct config_port *, struct xsw_err *);
 
 static uint64_t
@@ -375,7 +376,7 @@ daemon_close_port(struct daemon *d, const struct config_port *p)
  * nothing and says why), then applies only what differs, so that ports that
  * did not change keep forwarding.  Fills summary with what was done. */
 static int
-daemon_reload(struct daemon *d, struct strbuf *summary, struct xsw_err *err)
+daemon_reload_apply(struct daemon *d, struct strbuf *summary, struct xsw_err *err)
 {
     struct daemon_reload_counts n = { 0 };
     struct xsw_config *new_cfg, *old_cfg;
@@ -536,6 +537,19 @@ daemon_reload(struct daemon *d, struct strbuf *summary, struct xsw_err *err)
     }
     strbuf_putc(summary, '\n');
     return 0;
+}
+
+static int
+daemon_reload(struct daemon *d, struct strbuf *summary, struct xsw_err *err)
+{
+    int error;
+
+    /* systemd shows "reloading" until READY=1 comes again, with the ports
+     * now up in its status line. */
+    sd_notify_send("RELOADING=1");
+    error = daemon_reload_apply(d, summary, err);
+    daemon_notify_ready(d);
+    return error;
 }
 
 /* ------------------------------------------------- the daemon's commands */

@@ -5,8 +5,8 @@
 # xsw.ini(5); the commands, their options, the global options and add-if's
 # keys of "xswctl --help" are those of xswctl(8), and the options of
 # "xswd --help" those of xswd(8), both ways; the keys of each section in
-# config.c's tables, in xsw.ini(5) and in the installed etc/xsw.ini are the
-# same, and etc/xsw.ini with every setting uncommented passes
+# config.c's tables, in xsw.ini(5) and in etc/xsw.ini (the installed default)
+# are the same, and etc/xsw.ini with every setting uncommented passes
 # "xswd --check-config" (which does refuse an unknown key).  Runs without
 # root.
 . "${XSW_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"

@@ -192,7 +192,8 @@ else
         mk -s -j2 >make.log 2>&1 && mk -s install DESTDIR="$D2" >install.log 2>&1); then
         tap_ok "configure --prefix=/usr --sysconfdir=/etc --with-systemdsystemunitdir=/usr/lib/systemd/system; make install DESTDIR=..."
     else
-        tap_not_ok "a build for /usr does not install" "$V/configure.log"
+        tap_not_ok "a build for /usr does not install"
+        grep -B8 'error' "$V/config.log" 2>/dev/null | tail -20 | sed 's/^/#   /'
         tail -20 "$V/make.log" "$V/install.log" 2>/dev/null | sed 's/^/#   /'
     fi
     mkvars "$V"

@@ -63,7 +63,7 @@ got() {
 }
 
 # The unit's set, as setpriv writes it: +net_admin,+net_raw,...
-CAPS=$(unit_value CapabilityBoundingSet | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+CAPS=$(unit_value CapabilityBoundingSet | tr '[:upper:]' '[:lower:]' | sed 's/cap_/+/g; s/ /,/g')
 [ -n "$CAPS" ] || tap_bail_out "no CapabilityBoundingSet in $UNIT"
 # LimitMEMLOCK=infinity lets the umems be locked.  Where this shell cannot
 # raise the limit (a container without CAP_SYS_RESOURCE), CAP_IPC_LOCK

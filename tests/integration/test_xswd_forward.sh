@@ -103,8 +103,7 @@ flow_packets_ge() {
 
 # show_field FIELD: a lookup counter of `show` (hit, missed, lost).
 show_field() {
-    xswctl show 2>/dev/null | sed -n "s/.*lookups:.* $1:\([0-9]*\).*/\1/p;s/.*lookups: $1:\([0-9]*\).*/\1/p" |
-        head -1
+    xswctl show 2>/dev/null | sed -n "s/^ *lookups:.* $1:\([0-9]*\).*/\1/p" | head -1
 }
 
 upcalls_queued() {
@@ -137,7 +136,7 @@ ping_ok() {
         { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
 }
 
-# scapy SCRIPT: runs python with scapy in ns1.
+# scapy_ns1 ARG... <SCRIPT: runs the python script on stdin (scapy) in ns1.
 scapy_ns1() {
     ip netns exec "$NS1" $PY - "$@" 2>"$XSW_T_TMP/scapy.err" ||
         { sed 's/^/# scapy: /' "$XSW_T_TMP/scapy.err"; return 1; }

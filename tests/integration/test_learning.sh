@@ -1,0 +1,379 @@
+#!/bin/bash
+# test_learning: xswd's slow path as a learning switch, four hosts on one
+# bridge and no flow but those the slow path installs:
+#
+#   ns1: veth0 10.211.0.1 <-veth-> A (port 1) \
+#   ns2: veth0 10.211.0.2 <-veth-> B (port 2)  \__[ xswd bridge BR ]
+#   ns3: veth0 10.211.0.3 <-veth-> C (port 3)  /   mac_table_size = 16
+#   ns4: veth0 10.211.0.4 <-veth-> D (port 4) /
+#
+# Checks that a frame to a station not yet learned is flooded and, once the
+# station is learned, goes to its port alone; that every pair of hosts
+# reaches the other; that fdb-show lists each host on its port; that once
+# two hosts have exchanged frames their traffic matches megaflows only (the
+# miss counter stays put); that a thousand TCP connections between two
+# hosts need at most a few megaflows, none of which matches anything above
+# Ethernet; that fdb-flush forgets and traffic learns again; and that a
+# flood of random source addresses overflows the MAC table without keeping
+# the known stations from being forwarded to.  Needs root.
+#
+# The namespaces have IPv6 off and the bridge no internal port, so that the
+# only frames on the bridge are the test's own (ARP included) and counters
+# can be compared.  Flows do not idle out during the run.
+. "${XSW_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+xsw_require_root
+xsw_require_cmd ip ethtool ping tcpdump
+XSWD=$XSW_BUILDDIR/xswd
+XSWCTL=$XSW_BUILDDIR/xswctl
+PY=/usr/bin/python3
+L2SEND=$XSW_SRCDIR/tests/tools/l2send.py
+xsw_require_file "$XSWD" "$XSWCTL" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o" "$L2SEND"
+$PY -c 'import scapy' 2>/dev/null || tap_skip_all "python3-scapy is not installed"
+xsw_bpffs_ensure
+
+tap_plan 23
+
+BR=$(xsw_name br)
+SOCK=$XSW_T_TMP/xswd.sock
+NET=10.211.0
+N_TCP=1000
+MAC_TABLE_SIZE=16
+N_FLOOD=200
+
+# mac N: host N's address.
+mac() {
+    echo "02:00:00:d3:00:0$1"
+}
+
+ns() {
+    xsw_name "n$1"
+}
+
+xswctl() {
+    "$XSWCTL" --socket "$SOCK" "$@"
+}
+
+# show_field FIELD: a lookup counter of `show` (hit, missed, lost).
+show_field() {
+    xswctl show "$BR" 2>/dev/null | sed -n "s/^ *lookups:.*[ :]$1:\([0-9]*\).*/\1/p" | head -1
+}
+
+# fdb_stat TEXT: the number after "TEXT ... :" in fdb-stats.
+fdb_stat() {
+    xswctl fdb-stats "$BR" 2>/dev/null | sed -n "s/^ *$1[^:]*: *\([0-9]*\).*/\1/p" | head -1
+}
+
+# fdb_has PORT MAC: fdb-show lists MAC on PORT, VLAN 0.
+fdb_has() {
+    xswctl fdb-show "$BR" 2>/dev/null | grep -qE "^ +$1 +0 +$2 +[0-9]+$"
+}
+
+fdb_entries() {
+    xswctl fdb-show "$BR" 2>/dev/null | grep -cE '^ +[0-9A-Z]+ +[0-9]+ +[0-9a-f:]{17} '
+}
+
+# ping_ok FROM TO [COUNT [INTERVAL]]: every echo answered.
+ping_ok() {
+    ip netns exec "$(ns "$1")" ping -c "${3:-2}" -i "${4:-0.2}" -W 2 -q "$NET.$2" \
+        >"$XSW_T_TMP/ping.out" 2>&1 ||
+        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
+}
+
+# l2send N ARGS...: l2send.py on host N's veth0.
+l2send() {
+    _h=$1
+    shift
+    ip netns exec "$(ns "$_h")" $PY "$L2SEND" veth0 "$@" >/dev/null 2>"$XSW_T_TMP/l2send.err" ||
+        { sed 's/^/# l2send: /' "$XSW_T_TMP/l2send.err"; return 1; }
+}
+
+# cap_start NAME HOST FILTER...: tcpdump on host HOST's veth0 until
+# cap_stop NAME; returns once it listens.
+cap_start() {
+    _n=$1
+    _h=$2
+    shift 2
+    xsw_bg_start "$_n" ip netns exec "$(ns "$_h")" tcpdump -i veth0 -e -nn -l -U "$@"
+    xsw_wait_for 5 grep -q "listening on" "$XSW_T_TMP/$_n.err"
+}
+
+# cap_stop NAME...: lets the last frames arrive, stops the captures; their
+# lines are then in $XSW_T_TMP/NAME.out.
+cap_stop() {
+    sleep 0.5
+    for _n in "$@"; do
+        xsw_bg_stop "$_n" 3 >/dev/null
+    done
+    return 0
+}
+
+# cap_count NAME PATTERN: captured lines that match PATTERN (grep -E).
+cap_count() {
+    grep -cE "$2" "$XSW_T_TMP/$1.out"
+}
+
+dump_flows() {
+    xswctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
+}
+
+# ------------------------------------------------------------------ topology
+for n in 1 2 3 4; do
+    xsw_ns_add "$(ns $n)" &&
+        ip netns exec "$(ns $n)" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+            net.ipv6.conf.default.disable_ipv6=1 >/dev/null &&
+        xsw_veth_add "$(xsw_name "p$n")" "$(ns $n)" veth0 "$NET.$n/24" &&
+        ip -n "$(ns $n)" link set veth0 address "$(mac $n)" ||
+        tap_bail_out "cannot build host $n"
+done
+
+cat >"$XSW_T_TMP/xsw.ini" <<INI
+[global]
+socket = $SOCK
+umem_frames = 4096
+flow_idle_timeout_ms = 600000
+mac_table_size = $MAC_TABLE_SIZE
+
+[bridge.$BR]
+internal_port = no
+INI
+for n in 1 2 3 4; do
+    printf '\n[port.p%s]\nbridge = %s\ninterface = %s\nport_no = %s\n' \
+        "$n" "$BR" "$(xsw_name "p$n")" "$n" >>"$XSW_T_TMP/xsw.ini"
+done
+
+xsw_bg_start xswd "$XSWD" --config "$XSW_T_TMP/xsw.ini"
+if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show "$BR" >/dev/null 2>&1; then
+    tap_ok "xswd starts with bridge $BR and four ports"
+else
+    tap_not_ok "xswd starts with bridge $BR and four ports" "$XSW_T_TMP/xswd.err"
+    tap_bail_out "xswd did not start"
+fi
+
+n=$(fdb_entries)
+if [ "$n" = 0 ]; then
+    tap_ok "fdb-show: nothing learned before any traffic"
+else
+    tap_not_ok "fdb-show: nothing learned before any traffic ($n entries)"
+fi
+
+# ------------------------------------------------- flooding, then learning
+# Host 1 sends to host 2's address before host 2 has sent anything: an
+# unknown destination, flooded to every other port.
+cap_start c2 2 udp && cap_start c3 3 udp && cap_start c4 4 udp ||
+    tap_bail_out "tcpdump does not start"
+l2send 1 --dst "$(mac 2)" --ip-src $NET.1 --ip-dst $NET.2 --dport 40001 --count 5
+cap_stop c2 c3 c4
+n2=$(cap_count c2 '\.40001: UDP')
+n3=$(cap_count c3 '\.40001: UDP')
+n4=$(cap_count c4 '\.40001: UDP')
+if [ "$n2" = 5 ] && [ "$n3" = 5 ] && [ "$n4" = 5 ]; then
+    tap_ok "to an unknown station: flooded to ports 2, 3 and 4 (5 frames each)"
+else
+    tap_not_ok "to an unknown station: flooded to ports 2, 3 and 4 (got $n2, $n3, $n4 of 5)"
+    xswctl show -s "$BR" >"$XSW_T_TMP/show.out" 2>&1
+    xswctl dump-flows "$BR" >>"$XSW_T_TMP/show.out" 2>&1
+    sed 's/^/# /' "$XSW_T_TMP/show.out" "$XSW_T_TMP/c3.out"
+fi
+
+# Host 2 answers (ping: ARP and ICMP), and is learned on port 2.
+tap_check "ping host 1 <-> host 2" ping_ok 1 2
+cap_start c2b 2 udp && cap_start c3b 3 udp && cap_start c4b 4 udp ||
+    tap_bail_out "tcpdump does not start"
+l2send 1 --dst "$(mac 2)" --ip-src $NET.1 --ip-dst $NET.2 --dport 40002 --count 5
+cap_stop c2b c3b c4b
+n2=$(cap_count c2b '\.40002: UDP')
+n3=$(cap_count c3b '\.40002: UDP')
+n4=$(cap_count c4b '\.40002: UDP')
+if [ "$n2" = 5 ] && [ "$n3" = 0 ] && [ "$n4" = 0 ]; then
+    tap_ok "to a learned station: port 2 alone (5 frames; none at ports 3, 4)"
+else
+    tap_not_ok "to a learned station: port 2 alone (got $n2 of 5; $n3 and $n4 elsewhere)"
+fi
+
+# ----------------------------------------------------------------- all pairs
+for pair in "1 3" "1 4" "2 3" "2 4" "3 4"; do
+    set -- $pair
+    tap_check "ping host $1 <-> host $2" ping_ok "$1" "$2"
+done
+
+xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+if fdb_has 1 "$(mac 1)" && fdb_has 2 "$(mac 2)" && fdb_has 3 "$(mac 3)" &&
+    fdb_has 4 "$(mac 4)" && [ "$(fdb_entries)" = 4 ]; then
+    tap_ok "fdb-show: each host's address on its port, VLAN 0, nothing else"
+else
+    tap_not_ok "fdb-show: each host's address on its port, VLAN 0, nothing else" \
+        "$XSW_T_TMP/fdb.out"
+fi
+
+# ------------------------------------------------------------ megaflows only
+# Hosts 1 and 2 have exchanged frames both ways: a second burst between
+# them matches the megaflows installed for the first and misses nothing.
+ping_ok 1 2 2 0.05
+miss0=$(show_field missed)
+hit0=$(show_field hit)
+ping_ok 1 2 20 0.02 &&
+    l2send 2 --dst "$(mac 1)" --ip-src $NET.2 --ip-dst $NET.1 --dport 40003 --count 20
+sleep 0.3
+miss1=$(show_field missed)
+hit1=$(show_field hit)
+tap_diag "lookups before the burst: hit $hit0 missed $miss0; after: hit $hit1 missed $miss1"
+if [ -n "$miss0" ] && [ "$miss1" = "$miss0" ] && [ $((hit1 - hit0)) -ge 60 ]; then
+    tap_ok "a second burst 1 <-> 2 (20 pings, 20 frames) hits megaflows only: missed stays $miss0"
+else
+    tap_not_ok "a second burst 1 <-> 2 hits megaflows only (missed $miss0 -> $miss1, hit +$((hit1 - hit0)) of >= 60)"
+fi
+
+# ------------------------------------------------------ many TCP connections
+# The flows are cleared first, so that what follows is what these
+# connections alone installed: one megaflow per direction (the Ethernet
+# addresses are all a decision reads), and at most one more per host should
+# its neighbour entry have expired and ARP broadcast again.  Hence at most 4
+# flows and at most 4 misses for 1000 connections.
+cat >"$XSW_T_TMP/tcp_server.py" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(128)
+print('listening', flush=True)
+while True:
+    c, _ = s.accept()
+    while c.recv(64):
+        pass
+    c.sendall(b'y')
+    c.close()
+PY
+cat >"$XSW_T_TMP/tcp_client.py" <<'PY'
+import socket, sys
+addr, n, ok = (sys.argv[1], int(sys.argv[2])), int(sys.argv[3]), 0
+for _ in range(n):
+    try:
+        c = socket.create_connection(addr, timeout=3)
+        c.sendall(b'x')
+        c.shutdown(socket.SHUT_WR)
+        if c.recv(1) == b'y':
+            ok += 1
+        c.close()
+    except OSError as e:
+        print('error:', e, file=sys.stderr)
+print(ok)
+PY
+xsw_bg_start tcpsrv ip netns exec "$(ns 2)" $PY "$XSW_T_TMP/tcp_server.py" $NET.2 5001
+xsw_wait_for 5 grep -q listening "$XSW_T_TMP/tcpsrv.out" ||
+    tap_bail_out "the TCP server does not start"
+xswctl del-flows "$BR" >/dev/null 2>&1
+miss0=$(show_field missed)
+ok=$(ip netns exec "$(ns 1)" $PY "$XSW_T_TMP/tcp_client.py" $NET.2 5001 $N_TCP \
+    2>"$XSW_T_TMP/tcp_client.err")
+miss1=$(show_field missed)
+xsw_bg_stop tcpsrv >/dev/null
+if [ "$ok" = $N_TCP ]; then
+    tap_ok "$N_TCP TCP connections host 1 -> host 2, each with its answer"
+else
+    tap_not_ok "$N_TCP TCP connections host 1 -> host 2, each with its answer (got ${ok:-none})" \
+        "$XSW_T_TMP/tcp_client.err"
+fi
+dump_flows
+sed 's/^/# /' "$XSW_T_TMP/flows.out"
+nflows=$(grep -c 'actions:' "$XSW_T_TMP/flows.out")
+if [ -n "$miss0" ] && [ $((miss1 - miss0)) -le 4 ] && [ "$nflows" -ge 2 ] &&
+    [ "$nflows" -le 4 ]; then
+    tap_ok "$N_TCP connections: $nflows megaflows, $((miss1 - miss0)) misses (at most 4 each)"
+else
+    tap_not_ok "$N_TCP connections: at most 4 megaflows and 4 misses (got $nflows, $((miss1 - miss0)))"
+fi
+# flow_of IN SRC DST: the flow line of that Ethernet pair.
+flow_of() {
+    grep -F "in_port($1),eth(src=$(mac "$2"),dst=$(mac "$3"))," "$XSW_T_TMP/flows.out"
+}
+f12=$(flow_of 1 1 2)
+f21=$(flow_of 2 2 1)
+p12=$(echo "$f12" | sed -n 's/.* packets:\([0-9]*\),.*/\1/p')
+p21=$(echo "$f21" | sed -n 's/.* packets:\([0-9]*\),.*/\1/p')
+if [ -n "$p12" ] && [ "$p12" -ge $((3 * N_TCP)) ] && [ -n "$p21" ] &&
+    [ "$p21" -ge $((2 * N_TCP)) ] && echo "$f12" | grep -q 'flags:[^,]*S' &&
+    echo "$f12" | grep -q 'flags:[^,]*F' && echo "$f12" | grep -q 'actions:2$' &&
+    echo "$f21" | grep -q 'actions:1$'; then
+    tap_ok "one megaflow each way carried the connections (packets $p12 and $p21, SYN and FIN seen)"
+else
+    tap_not_ok "one megaflow each way carried the connections (packets ${p12:-?} >= $((3 * N_TCP)), ${p21:-?} >= $((2 * N_TCP)), flags S and F, actions 2 and 1)"
+fi
+if grep -qE '(eth_type|ipv4|ipv6|tcp|udp|arp|icmp)\(' "$XSW_T_TMP/flows.out"; then
+    tap_not_ok "dump-flows: the megaflows match Ethernet addresses only (nothing of L3/L4)"
+else
+    tap_ok "dump-flows: the megaflows match Ethernet addresses only (nothing of L3/L4)"
+fi
+# With -m every field is shown with its mask: those above Ethernet must
+# all be wildcarded (a mask of zeros).
+xswctl dump-flows -m "$BR" >"$XSW_T_TMP/flows_m.out" 2>&1
+l34=$(grep -oE '(eth_type|ipv4|ipv6|tcp|udp|arp|icmp)\([^)]*\)' "$XSW_T_TMP/flows_m.out")
+bad=$(echo "$l34" | grep -oE '[a-z_]+=[^,()]*' | grep -vE '/(0x)?[0:.]*$')
+if [ -n "$l34" ] && [ -z "$bad" ]; then
+    tap_ok "dump-flows -m: every L3/L4 field has an all-zero mask"
+else
+    tap_not_ok "dump-flows -m: every L3/L4 field has an all-zero mask" "$XSW_T_TMP/flows_m.out"
+    tap_diag "not wildcarded: $(echo $bad)"
+fi
+
+# -------------------------------------------------------------- fdb-flush
+flushed0=$(fdb_stat "Total number of flushed")
+xswctl fdb-flush "$BR" >"$XSW_T_TMP/flush.out" 2>&1
+st=$?
+flushed1=$(fdb_stat "Total number of flushed")
+if [ $st = 0 ] && [ "$(fdb_entries)" = 0 ] && [ $((flushed1 - flushed0)) = 4 ]; then
+    tap_ok "fdb-flush: the table is empty, 4 entries counted flushed"
+else
+    tap_not_ok "fdb-flush: the table is empty, 4 entries counted flushed (status $st, flushed $flushed0 -> $flushed1)" \
+        "$XSW_T_TMP/flush.out"
+fi
+if ping_ok 1 2 && ping_ok 3 4 && fdb_has 1 "$(mac 1)" && fdb_has 2 "$(mac 2)" &&
+    fdb_has 3 "$(mac 3)" && fdb_has 4 "$(mac 4)"; then
+    tap_ok "after the flush, traffic gets through and the four hosts are learned again"
+else
+    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    tap_not_ok "after the flush, traffic gets through and the four hosts are learned again" \
+        "$XSW_T_TMP/fdb.out"
+fi
+
+# ---------------------------------------------------------- table overflow
+# Host 4 sends N_FLOOD frames, each from a random source address, to an
+# address nobody has (flooded, dropped by the hosts).  The table fills up
+# to MAC_TABLE_SIZE and the rest are counted as not learned.
+over0=$(fdb_stat "Sources not learned")
+l2send 4 --src random --count $N_FLOOD --dst 02:00:00:d3:ee:ee --dport 40004
+sleep 0.5
+over1=$(fdb_stat "Sources not learned")
+xswctl fdb-stats "$BR" >"$XSW_T_TMP/stats.out" 2>&1
+sed 's/^/# /' "$XSW_T_TMP/stats.out"
+min_over=$((N_FLOOD - (MAC_TABLE_SIZE - 4)))
+if [ -n "$over1" ] && [ $((over1 - over0)) -ge $min_over ] &&
+    grep -q "entries in the table: $MAC_TABLE_SIZE/$MAC_TABLE_SIZE$" "$XSW_T_TMP/stats.out"; then
+    tap_ok "$N_FLOOD random sources: table full ($MAC_TABLE_SIZE/$MAC_TABLE_SIZE), not learned +$((over1 - over0)) (>= $min_over)"
+else
+    tap_not_ok "$N_FLOOD random sources: table full, \"Sources not learned\" +$((${over1:-0} - ${over0:-0})) (>= $min_over)"
+fi
+if fdb_has 1 "$(mac 1)" && fdb_has 2 "$(mac 2)" && fdb_has 3 "$(mac 3)" &&
+    fdb_has 4 "$(mac 4)"; then
+    tap_ok "the four hosts are still in the full table"
+else
+    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    tap_not_ok "the four hosts are still in the full table" "$XSW_T_TMP/fdb.out"
+fi
+# Known stations are still forwarded to, and to their port alone.
+cap_start c3c 3 icmp || tap_bail_out "tcpdump does not start"
+ping_ok 1 2 5 0.05 && ping_ok 2 4 5 0.05 && ping_ok 4 1 5 0.05
+st=$?
+cap_stop c3c
+n3=$(cap_count c3c 'ICMP echo')
+if [ $st = 0 ] && [ "$n3" = 0 ] && ping_ok 3 1; then
+    tap_ok "with the table full, the known hosts reach each other, unicast (no echo at host 3)"
+else
+    tap_not_ok "with the table full, the known hosts reach each other, unicast (status $st, $n3 echoes at host 3)"
+fi
+
+if xsw_bg_running xswd; then
+    tap_ok "xswd still runs"
+else
+    tap_not_ok "xswd still runs" "$XSW_T_TMP/xswd.err"
+fi
