@@ -1,6 +1,8 @@
 /* port_xsk: see port_xsk.h. */
 #include "port_xsk.h"
 
+#include "log.h"
+
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
@@ -284,8 +286,29 @@ prog_detach(struct port_xsk *port)
      * one (the others stay), or from the device if it is still the one
      * there.  A vanished device took the program with it. */
     if (if_indextoname(port->ifindex, name)) {
-        xdp_program__detach(port->prog, port->ifindex,
-                            libxdp_mode(port->xdp_mode), 0);
+        int error = -1;
+
+        /* Alone on the device, the program goes with the fd we hold: the
+         * kernel removes it only if it is still ours (XDP_FLAGS_REPLACE),
+         * and that needs CAP_NET_ADMIN only, where libxdp's detach looks the
+         * program up by id, which takes CAP_SYS_ADMIN. */
+        if (!port->dispatcher) {
+            LIBBPF_OPTS(bpf_xdp_attach_opts, opts,
+                        .old_prog_fd = xdp_program__fd(port->prog));
+            __u32 flags = port->xdp_mode == PORT_XSK_XDP_SKB ? XDP_FLAGS_SKB_MODE
+                                                             : XDP_FLAGS_DRV_MODE;
+
+            error = bpf_xdp_detach(port->ifindex, flags, &opts);
+        }
+        if (error) {
+            error = xdp_program__detach(port->prog, port->ifindex,
+                                        libxdp_mode(port->xdp_mode), 0);
+        }
+        if (error) {
+            log_warn("%s: could not detach the XDP program: %s (remove it with "
+                     "'xdp-loader unload %s --all' or 'ip link set %s xdp off')",
+                     name, strerror(error < 0 ? -error : EPERM), name, name);
+        }
     }
     xdp_program__close(port->prog);
     port->prog = NULL;

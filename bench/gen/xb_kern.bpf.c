@@ -25,7 +25,7 @@
 enum xb_gen_mode {
     XB_GEN_FIXED = 0,   /* the template as it is: one flow */
     XB_GEN_TUPLE = 1,   /* flow i: its own IPv4 source, UDP ports; MACs fixed */
-    XB_GEN_MAC = 2,     /* flow i: its own Ethernet source address */
+    XB_GEN_MAC = 2,     /* flow i: its own Ethernet source, counting from seq_base */
     XB_GEN_MAC_SEQ = 3, /* every frame a never-seen Ethernet source */
 };
 
@@ -113,7 +113,7 @@ xb_gen(struct xdp_md *ctx)
     } else {
         flow = gen_flows ? flow % gen_flows : 0;
         if (gen_mode == XB_GEN_MAC) {
-            set_mac_src(eth, flow);
+            set_mac_src(eth, gen_seq_base + flow);
         } else {
             /* 256 destination ports (all counted by the sink) x 256
              * source addresses x as many source ports as it takes. */

@@ -12,7 +12,8 @@
  *
  * -m picks what changes from frame to frame (see xb_kern.bpf.c): nothing,
  * the IPv4 source and UDP ports of FLOWS flows, the Ethernet source of FLOWS
- * flows, or a new Ethernet source on every frame, counting from SEQ_BASE.
+ * flows, or a new Ethernet source on every frame.  Generated Ethernet
+ * sources are 02:MAC_TAG followed by SEQ_BASE + i as four bytes.
  *
  * Runs until SECONDS have passed (0: until SIGINT or SIGTERM), then prints
  * the frames it sent and its average rate.  One thread: pin it with taskset.

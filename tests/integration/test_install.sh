@@ -125,7 +125,7 @@ UNIT=$D$systemdsystemunitdir/xswd.service
 bad=""
 for want in 'Type=notify' 'NotifyAccess=main' 'ExecReload=/bin/kill -HUP $MAINPID' \
     'RuntimeDirectory=xsw' 'LimitMEMLOCK=infinity' \
-    'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_BPF CAP_PERFMON CAP_SYS_ADMIN' \
+    'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_BPF CAP_PERFMON CAP_IPC_LOCK' \
     'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
     'RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_XDP AF_INET' \
     'ReadWritePaths=-/sys/fs/bpf' 'DeviceAllow=/dev/net/tun rw'; do

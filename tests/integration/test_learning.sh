@@ -162,7 +162,7 @@ fi
 # unknown destination, flooded to every other port.
 cap_start c2 2 udp && cap_start c3 3 udp && cap_start c4 4 udp ||
     tap_bail_out "tcpdump does not start"
-l2send 1 --dst "$(mac 2)" --ip-src $NET.1 --ip-dst $NET.2 --dport 40001 --count 5
+l2send 1 --dst "$(mac 2)" --dport 40001 --count 5
 cap_stop c2 c3 c4
 n2=$(cap_count c2 '\.40001: UDP')
 n3=$(cap_count c3 '\.40001: UDP')
@@ -180,7 +180,7 @@ fi
 tap_check "ping host 1 <-> host 2" ping_ok 1 2
 cap_start c2b 2 udp && cap_start c3b 3 udp && cap_start c4b 4 udp ||
     tap_bail_out "tcpdump does not start"
-l2send 1 --dst "$(mac 2)" --ip-src $NET.1 --ip-dst $NET.2 --dport 40002 --count 5
+l2send 1 --dst "$(mac 2)" --dport 40002 --count 5
 cap_stop c2b c3b c4b
 n2=$(cap_count c2b '\.40002: UDP')
 n3=$(cap_count c3b '\.40002: UDP')
@@ -321,6 +321,8 @@ flushed0=$(fdb_stat "Total number of flushed")
 xswctl fdb-flush "$BR" >"$XSW_T_TMP/flush.out" 2>&1
 st=$?
 flushed1=$(fdb_stat "Total number of flushed")
+xswctl fdb-show "$BR" >>"$XSW_T_TMP/flush.out" 2>&1
+xswctl revalidator-show "$BR" >>"$XSW_T_TMP/flush.out" 2>&1
 if [ $st = 0 ] && [ "$(fdb_entries)" = 0 ] && [ $((flushed1 - flushed0)) = 4 ]; then
     tap_ok "fdb-flush: the table is empty, 4 entries counted flushed"
 else

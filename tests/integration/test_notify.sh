@@ -71,7 +71,10 @@ CAPS=$(unit_value CapabilityBoundingSet | tr '[:upper:]' '[:lower:]' | sed 's/ca
 MEMLOCK="prlimit --memlock=unlimited:unlimited"
 if ! $MEMLOCK true 2>/dev/null; then
     MEMLOCK=""
-    CAPS="$CAPS,+ipc_lock"
+    case ",$CAPS," in
+    *,+ipc_lock,*) ;;
+    *) CAPS="$CAPS,+ipc_lock" ;;
+    esac
     tap_diag "cannot raise RLIMIT_MEMLOCK here: CAP_IPC_LOCK stands in for LimitMEMLOCK=infinity"
 fi
 tap_diag "capabilities: $CAPS"
