@@ -21,7 +21,7 @@ struct emc_entry {
 struct emc {
     struct emc_entry *entries;
     uint32_t mask;                      /* n_entries - 1 */
-    uint32_t shift;                     /* log2(n_entries): the second way */
+    uint32_t shift;                     /* log2(n_entries) */
     uint32_t prng;                      /* xorshift32 state, never 0 */
     uint32_t threshold;                 /* insert when a draw is below */
     unsigned int inv_prob;
@@ -48,6 +48,14 @@ emc_key_equal(const struct flow_key *cached, const struct flow_key *key)
 #else
     return flow_key_equal(cached, key);
 #endif
+}
+
+/* The second way: the hash rotated by log2(n_entries), so that up to 2^16
+ * entries the two ways use disjoint hash bits, and beyond still differ. */
+static inline uint32_t
+emc_way2(const struct emc *emc, uint32_t hash)
+{
+    return ((hash >> emc->shift) | (hash << (32 - emc->shift))) & emc->mask;
 }
 
 static inline bool
@@ -122,7 +130,7 @@ emc_lookup(const struct emc *emc, const struct flow_key *key, uint32_t hash)
     if (emc_entry_hit(e, key, hash)) {
         return e->flow;
     }
-    e = &emc->entries[(hash >> emc->shift) & emc->mask];
+    e = &emc->entries[emc_way2(emc, hash)];
     if (emc_entry_hit(e, key, hash)) {
         return e->flow;
     }
@@ -146,7 +154,7 @@ emc_insert(struct emc *emc, const struct flow_key *key, uint32_t hash,
            struct classifier_flow *flow)
 {
     struct emc_entry *e1 = &emc->entries[hash & emc->mask];
-    struct emc_entry *e2 = &emc->entries[(hash >> emc->shift) & emc->mask];
+    struct emc_entry *e2 = &emc->entries[emc_way2(emc, hash)];
     struct emc_entry *victim;
     uint64_t gen = classifier_flow_live_gen(flow);
 

@@ -1254,6 +1254,12 @@ parse_mask_level(const uint8_t *buf, size_t len, unsigned int level,
         m->nw_tos = ipv4.ipv4_tos;
         m->nw_ttl = ipv4.ipv4_ttl;
         m->nw_frag = ipv4.ipv4_frag;
+        if (m->nw_frag && m->nw_frag != UINT8_MAX) {
+            /* An enumeration: a partial mask means nothing (and the text
+             * form has no way to print one). */
+            return xsw_err_set(err, EINVAL, "ipv4: partial mask %#x for frag: "
+                               "expected 0 or 0xff", m->nw_frag);
+        }
     }
     if (nz & BIT(OVS_KEY_ATTR_IPV6)) {
         struct ovs_key_ipv6 ipv6;
@@ -1266,6 +1272,10 @@ parse_mask_level(const uint8_t *buf, size_t len, unsigned int level,
         m->nw_tos = ipv6.ipv6_tclass;
         m->nw_ttl = ipv6.ipv6_hlimit;
         m->nw_frag = ipv6.ipv6_frag;
+        if (m->nw_frag && m->nw_frag != UINT8_MAX) {
+            return xsw_err_set(err, EINVAL, "ipv6: partial mask %#x for frag: "
+                               "expected 0 or 0xff", m->nw_frag);
+        }
     }
     if (nz & BIT(OVS_KEY_ATTR_ARP)) {
         struct ovs_key_arp arp;

@@ -2088,7 +2088,7 @@ scan_bitfield(const char *s, unsigned int bits, unsigned int shift,
               uint32_t *key, uint32_t *mask, bool mask_allowed)
 {
     uint32_t field = (uint32_t) (((UINT64_C(1) << bits) - 1) << shift);
-    uint64_t v, mv;
+    uint64_t v, mv = 0;
     int n = scan_num_masked(s, 0xffffffff, &v, mask_allowed ? &mv : NULL);
 
     if (n <= 0) {
@@ -2342,6 +2342,7 @@ static int
 parse_vxlan_gbp(struct kparse *kp, const char *s)
 {
     uint64_t id = 0, idm = 0, fl = 0, flm = 0;
+    uint32_t gbp[2];
     const char *p = s;
     int n;
 
@@ -2369,25 +2370,18 @@ parse_vxlan_gbp(struct kparse *kp, const char *s)
     }
     p += 2;
 
-    struct {
-        struct nlmsghdr *nlh;
-        uint32_t gbp;
-    } out[2] = {
-        { kp->key, (uint32_t) (fl << 16 | id) },
-        { kp->mask, (uint32_t) (flm << 16 | idm) },
-    };
+    gbp[0] = (uint32_t) (fl << 16 | id);
+    gbp[1] = (uint32_t) (flm << 16 | idm);
     for (int i = 0; i < 2; i++) {
+        struct nlmsghdr *nlh = i ? kp->mask : kp->key;
         struct nlattr *nest;
 
-        if (!out[i].nlh || !out[i].gbp) {
+        if (!nlh || !gbp[i]) {
             continue;
         }
-        nest = odp_text_nest_start(out[i].nlh, kp->buflen,
-                                   OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS);
-        if (!nest
-            || !odp_text_put(out[i].nlh, kp->buflen, OVS_VXLAN_EXT_GBP,
-                             &out[i].gbp, 4)
-            || !odp_text_nest_end(out[i].nlh, nest)) {
+        nest = odp_text_nest_start(nlh, kp->buflen, OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS);
+        if (!nest || !odp_text_put(nlh, kp->buflen, OVS_VXLAN_EXT_GBP, &gbp[i], 4)
+            || !odp_text_nest_end(nlh, nest)) {
             return no_room(kp->err);
         }
     }

@@ -45,4 +45,24 @@ int odp_text_parse_actions(const char *s, struct nlmsghdr *nlh, size_t buflen,
 /* Formats an action list; an empty list prints "drop". */
 void odp_text_format_actions(const void *actions, size_t len, struct strbuf *out);
 
+/* Details of the four calls above, all as OVS's odp-util:
+ *
+ * - verbose: with a mask, also prints wildcarded fields (as "0/0") and
+ *   attributes; pass true with mask == NULL for the unmasked form (false
+ *   there leaves ct_mark()/ct_zone()/ct_label() empty, as OVS does).
+ * - Attribute types the text layer has no layout for (UNSPEC, NSH, types
+ *   after ND_EXTENSIONS) print as "key<N>(01 02 03[/ff ff ff])" and parse
+ *   back to the same bytes; unknown actions print as OVS's "bad length 4,
+ *   expected -1 for: action<N>(01 02 03 04)", which also parses back.
+ * - A known attribute of the wrong length prints as OVS's "(bad key length
+ *   N, expected M)(bytes)", which does not parse.
+ * - "drop" alone is the empty list; inside a longer list (or printed from a
+ *   lone OVS_ACTION_ATTR_DROP) it is the explicit drop action, type 24.
+ * - Parsers append nothing on failure, limit nesting to 31 levels of encap()
+ *   or of nested action lists, and reject a result longer than one netlink
+ *   attribute can hold (the caller nests it in OVS_FLOW_ATTR_KEY/ACTIONS).
+ *   Numbers are read as OVS's "%i" (0x.. hex, 0.. octal) but out-of-range
+ *   values are errors rather than truncated.  Padding is zeroed, nests are
+ *   written without NLA_F_NESTED, so equal text gives equal bytes. */
+
 #endif /* XSW_ODP_TEXT_H */

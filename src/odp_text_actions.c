@@ -1434,6 +1434,9 @@ parse_ct(struct aparse *ap, const char *s)
             int n;
 
             p += strspn(p, ODP_TEXT_DELIMS);
+            if (p >= end) {
+                break;
+            }
             if (eat(&p, "commit")) {
                 commit = true;
             } else if (eat(&p, "force_commit")) {

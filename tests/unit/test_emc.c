@@ -116,20 +116,33 @@ test_create_errors(void **state)
     assert_int_equal(emc_create(1, 100, 0, &emc, &err), -EINVAL);
     assert_int_equal(emc_create(1000, 100, 0, &emc, &err), -EINVAL);
     assert_int_equal(emc_create(EMC_MAX_ENTRIES * 2, 100, 0, &emc, &err), -EINVAL);
+    assert_int_equal(emc_create(EMC_MAX_ENTRIES, 100, 0, &emc, &err), 0);
+    emc_destroy(emc);
     assert_int_equal(emc_create(EMC_DEFAULT_ENTRIES, EMC_DEFAULT_INSERT_INV_PROB, 0,
                                 &emc, &err), 0);
     emc_destroy(emc);
     emc_destroy(NULL);
 }
 
+/* Every bit of the key counts, and equal keys hash equal. */
 static void
-test_hash_is_full_key_hash(void **state)
+test_hash_covers_whole_key(void **state)
 {
-    struct flow_key k;
+    struct flow_key k, k2;
+    uint32_t h;
 
     (void) state;
     make_key(&k, 1, 2);
-    assert_int_equal(emc_hash(&k), flow_key_hash(&k, 0));
+    h = emc_hash(&k);
+    k2 = k;
+    assert_int_equal(emc_hash(&k2), h);
+    for (size_t byte = 0; byte < sizeof k; byte++) {
+        for (int bit = 0; bit < 8; bit++) {
+            k2 = k;
+            ((uint8_t *) &k2)[byte] ^= (uint8_t) (1u << bit);
+            assert_int_not_equal(emc_hash(&k2), h);
+        }
+    }
 }
 
 static void
@@ -309,7 +322,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_errors),
-        cmocka_unit_test(test_hash_is_full_key_hash),
+        cmocka_unit_test(test_hash_covers_whole_key),
         cmocka_unit_test_setup_teardown(test_hit_and_exact_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dead_flow_misses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_flow_misses, setup, teardown),

@@ -1752,6 +1752,17 @@ test_mask_rules(void **state)
     raw_attr(&r, OVS_KEY_ATTR_IPV4, &ipv4_m, 8);
     expect_mask_error(&udp4, &r, "ipv4: length 8, expected 12");
 
+    /* frag is an enumeration: a partial mask is refused. */
+    {
+        struct ovs_key_ipv4 frag_m = ipv4_m;
+
+        frag_m.ipv4_frag = 0xf7;
+        memset(&r, 0, sizeof r);
+        raw_be16(&r, OVS_KEY_ATTR_ETHERTYPE, 0xffff);
+        raw_attr(&r, OVS_KEY_ATTR_IPV4, &frag_m, sizeof frag_m);
+        expect_mask_error(&udp4, &r, "ipv4: partial mask 0xf7 for frag: expected 0 or 0xff");
+    }
+
     memset(&r, 0, sizeof r);
     raw_be16(&r, OVS_KEY_ATTR_ETHERTYPE, 0xffff);
     raw_be16(&r, OVS_KEY_ATTR_ETHERTYPE, 0xffff);
