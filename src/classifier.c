@@ -55,6 +55,13 @@ classifier_rcu_thread_offline(void)
     CLS_TSAN_RELEASE();
     rcu_thread_offline();
 }
+
+void
+classifier_rcu_synchronize(void)
+{
+    synchronize_rcu();
+    CLS_TSAN_ACQUIRE();
+}
 #else
 #define CLS_TSAN_RELEASE() ((void) 0)
 #define CLS_TSAN_ACQUIRE() ((void) 0)

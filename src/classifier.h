@@ -252,7 +252,16 @@ struct classifier_flow *classifier_lookup(const struct classifier *,
 #ifdef CLASSIFIER_TSAN
 void classifier_rcu_quiescent_state(void);
 void classifier_rcu_thread_offline(void);
+/* synchronize_rcu() for a writer that frees or reuses what readers used:
+ * the wait, and the happens-before edge the readers' quiescent states give. */
+void classifier_rcu_synchronize(void);
 #else
+static inline void
+classifier_rcu_synchronize(void)
+{
+    synchronize_rcu();
+}
+
 static inline void
 classifier_rcu_quiescent_state(void)
 {

@@ -127,7 +127,7 @@ dp_switch_worker_stats(const struct dp_switch *sw, unsigned int i, struct dp_wor
 int
 dp_switch_worker_queues(const struct dp_switch *sw, unsigned int i, char *buf, size_t size)
 {
-    const struct worker_poll *pl = rcu_dereference(sw->workers[i].poll);
+    const struct worker_poll *pl = DP_READ(sw->workers[i].poll);
     size_t n = 0;
 
     buf[0] = '\0';
@@ -283,7 +283,7 @@ dp_add_internal_port(struct datapath *dp, struct xsw_err *err)
         goto err_event;
     }
     dp->ifindex = vp->tap->ifindex;
-    rcu_assign_pointer(dp->ports[DP_LOCAL_PORT], vp);
+    DP_PUBLISH(dp->ports[DP_LOCAL_PORT], vp);
     return 0;
 
 err_event:
@@ -579,7 +579,7 @@ dp_port_add(struct datapath *dp, const struct dp_port_config *cfg, struct vport 
         xsw_err_set(err, ENOMEM, "%s: out of memory", cfg->devname);
         goto err_free;
     }
-    rcu_assign_pointer(dp->ports[port_no], vp);
+    DP_PUBLISH(dp->ports[port_no], vp);
     worker_republish(dp->sw);
     {
         struct port_xsk_info info;
@@ -610,7 +610,7 @@ dp_port_del(struct vport *vp)
     struct datapath *dp = vp->dp;
 
     dp_event(dp->sw, DP_EVENT_PORT_DELETING, dp, vp);
-    rcu_assign_pointer(dp->ports[vp->port_no], NULL);
+    DP_PUBLISH(dp->ports[vp->port_no], NULL);
     dp_port_list_remove(dp, vp);
     /* After this no worker polls, sends on, or remembers the port. */
     worker_republish(dp->sw);

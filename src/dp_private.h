@@ -21,6 +21,12 @@
 #include "umem.h"
 #include "upcall.h"
 
+/* rcu_assign_pointer() and rcu_dereference() with C11 atomics: the same
+ * release/acquire ordering, but ThreadSanitizer sees it (liburcu's barriers
+ * are inline assembly it cannot).  Grace periods still come from liburcu. */
+#define DP_PUBLISH(ptr, value) __atomic_store_n(&(ptr), (value), __ATOMIC_RELEASE)
+#define DP_READ(ptr) __atomic_load_n(&(ptr), __ATOMIC_ACQUIRE)
+
 #define DP_BATCH 64                 /* rx burst and tx buffer size */
 #define DP_CACHELINE 64
 

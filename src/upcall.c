@@ -153,14 +153,15 @@ upcall_enqueue(struct upcall_ring *r, const struct upcall_info *info, const stru
         return len;
     }
     memcpy(slot, &len, sizeof len);
-    __atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
     __atomic_store_n(&r->queued, r->queued + 1, __ATOMIC_RELAXED);
 
-    /* Wake the control thread only on the empty -> non-empty edge.  The full
-     * fence pairs with the consumer's: either it sees our new head after
-     * publishing its tail, or we see its tail and wake it. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    r->cached_tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+    /* Wake the control thread only on the empty -> non-empty edge.  The
+     * sequentially consistent store of head and load of tail pair with the
+     * consumer's store of tail and load of head (a Dekker handshake): either
+     * it sees our new head after publishing its tail, or we see its tail
+     * and wake it.  One such pair per upcall, not per packet. */
+    __atomic_store_n(&r->head, head + 1, __ATOMIC_SEQ_CST);
+    r->cached_tail = __atomic_load_n(&r->tail, __ATOMIC_SEQ_CST);
     if (r->cached_tail == head) {
         uint64_t one = 1;
         ssize_t n = write(r->efd, &one, sizeof one);
@@ -177,7 +178,7 @@ upcall_ring_peek(struct upcall_ring *r, uint32_t *len)
     const uint8_t *slot;
     int n;
 
-    if (__atomic_load_n(&r->head, __ATOMIC_ACQUIRE) == tail) {
+    if (__atomic_load_n(&r->head, __ATOMIC_SEQ_CST) == tail) {
         return NULL;
     }
     slot = upcall_slot(r, tail);
@@ -189,8 +190,7 @@ upcall_ring_peek(struct upcall_ring *r, uint32_t *len)
 void
 upcall_ring_release(struct upcall_ring *r)
 {
-    __atomic_store_n(&r->tail, r->tail + 1, __ATOMIC_RELEASE);
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    __atomic_store_n(&r->tail, r->tail + 1, __ATOMIC_SEQ_CST);
 }
 
 void

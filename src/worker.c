@@ -162,7 +162,7 @@ worker_output(void *aux, struct packet *pkt, uint32_t port)
     struct worker_exec *x = aux;
     struct worker *w = x->w;
     struct datapath *dp = x->wdp->dp;
-    struct vport *vp = port < DP_MAX_PORTS ? rcu_dereference(dp->ports[port]) : NULL;
+    struct vport *vp = port < DP_MAX_PORTS ? DP_READ(dp->ports[port]) : NULL;
     uint32_t len = pkt->cutlen && pkt->cutlen < pkt->len ? pkt->cutlen : pkt->len;
 
     if (!vp) {
@@ -349,8 +349,12 @@ worker_input(struct worker_exec *x, struct packet *pkt)
     WORKER_INC(w->counters.s.upcalls, 1);
     {
         struct vport *in = pkt->md.in_port < DP_MAX_PORTS
-                           ? rcu_dereference(dp->ports[pkt->md.in_port]) : NULL;
-        uint32_t pid = in && in->upcall_pid ? in->upcall_pid : dp->upcall_pid;
+                           ? DP_READ(dp->ports[pkt->md.in_port]) : NULL;
+        uint32_t pid = in ? __atomic_load_n(&in->upcall_pid, __ATOMIC_RELAXED) : 0;
+
+        if (!pid) {
+            pid = __atomic_load_n(&dp->upcall_pid, __ATOMIC_RELAXED);
+        }
 
         worker_upcall(x, pkt, &key, OVS_PACKET_CMD_MISS, pid, NULL, 0);
     }
@@ -422,7 +426,7 @@ worker_run_cmds(struct worker *w)
     for (; tail != head; tail++, n++) {
         const struct worker_cmd *cmd = &w->cmds[tail % WORKER_CMD_SLOTS];
         struct worker_dp *wdp = cmd->dp_slot < DP_MAX_DATAPATHS
-                                ? rcu_dereference(w->dps[cmd->dp_slot]) : NULL;
+                                ? DP_READ(w->dps[cmd->dp_slot]) : NULL;
         struct worker_exec x;
         struct packet pkt;
 
@@ -520,7 +524,7 @@ worker_main(void *arg)
 
     rcu_register_thread();
     while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-        const struct worker_poll *pl = rcu_dereference(w->poll);
+        const struct worker_poll *pl = DP_READ(w->poll);
         uint64_t t0 = worker_cycles();
         unsigned int work = 0;
 
@@ -723,8 +727,8 @@ worker_quiesce(struct dp_switch *sw)
     for (unsigned int i = 0; i < sw->n_workers; i++) {
         worker_wake(&sw->workers[i]);
     }
-    synchronize_rcu();
-    synchronize_rcu();
+    classifier_rcu_synchronize();
+    classifier_rcu_synchronize();
 }
 
 void
@@ -771,7 +775,7 @@ worker_republish(struct dp_switch *sw)
     for (unsigned int i = 0; i < n; i++) {
         struct worker_poll *old = sw->workers[i].poll;
 
-        rcu_assign_pointer(sw->workers[i].poll, lists[i]);
+        DP_PUBLISH(sw->workers[i].poll, lists[i]);
         lists[i] = old;     /* freed after the grace periods */
     }
     worker_quiesce(sw);
@@ -809,7 +813,7 @@ worker_dp_attach(struct dp_switch *sw, struct datapath *dp, struct xsw_err *err)
                 goto err;
             }
         }
-        rcu_assign_pointer(sw->workers[i].dps[dp->slot], wdp);
+        DP_PUBLISH(sw->workers[i].dps[dp->slot], wdp);
         continue;
 err:
         worker_dp_detach(sw, dp);
@@ -825,7 +829,7 @@ worker_dp_detach(struct dp_switch *sw, struct datapath *dp)
 
     for (unsigned int i = 0; i < sw->n_workers; i++) {
         old[i] = sw->workers[i].dps[dp->slot];
-        rcu_assign_pointer(sw->workers[i].dps[dp->slot], NULL);
+        DP_PUBLISH(sw->workers[i].dps[dp->slot], NULL);
     }
     worker_quiesce(sw);
     for (unsigned int i = 0; i < sw->n_workers; i++) {

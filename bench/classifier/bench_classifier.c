@@ -376,7 +376,7 @@ cmd_targets(size_t n_lookups)
     t = run(&b, M_EMC_ONLY, false, true);
     report("emc-hit", &b, "uniform", "only", &t);
     t = run(&b, M_HASH, false, true);
-    report("full-key-hash", &b, "uniform", "hash", &t);
+    report("emc-hash", &b, "uniform", "hash", &t);
     t = run(&b, M_EMC, false, true);
     report("emc-hit-with-hash", &b, "uniform", "on", &t);
     destroy(&b);

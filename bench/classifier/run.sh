@@ -143,16 +143,16 @@ END {
 
     printf "\nTargets (Ir per lookup; the loop around the call is included):\n"
     printf "  EMC hit, hash given                %7s   (target <= 60)\n", irpl("emc-hit")
-    printf "  full-key hash (flow_key_hash)      %7s\n", irpl("full-key-hash")
+    printf "  full-key hash (emc_hash)           %7s\n", irpl("emc-hash")
     printf "  EMC hit with the hash              %7s\n", irpl("emc-hit-with-hash")
     printf "  one subtable, hit, EMC off         %7s   (target <= 120)\n", irpl("cls-1-subtable-hit")
     m1 = ir["cls-miss-1-subtables"] / cgn["cls-miss-1-subtables"]
     for (i = 1; i <= 4; i++) {
         lab = "cls-miss-" ms[i] "-subtables"
         v = ir[lab] / cgn[lab]
-        extra = ms[i] > 1 ? sprintf("%.1f per further subtable", (v - m1) / (ms[i] - 1)) : ""
-        printf "  miss through %2d subtables          %7.1f   %s%s\n", ms[i], v, extra,
-               ms[i] > 1 ? " (target <= 60)" : ""
+        extra = (ms[i] > 1) ? sprintf("%.1f per further subtable (target <= 60)",
+                                      (v - m1) / (ms[i] - 1)) : ""
+        printf "  miss through %2d subtables          %7.1f   %s\n", ms[i], v, extra
     }
 
     printf "\nSubtable table: liburcu cds_lfht against the classifier (1 mask, same hash):\n"

@@ -1,0 +1,324 @@
+#!/bin/bash
+# test_vlan: VLAN isolation in xswd's learning switch, with access ports in
+# VLANs 10 and 20 and a trunk:
+#
+#   nsa: veth0 10.212.10.1 (+10.212.20.1) <-veth-> A (port 1, access 10) \
+#   nsb: veth0 10.212.20.2 (+10.212.10.2) <-veth-> B (port 2, access 20)  \__ BR
+#   nsc: veth0 10.212.10.3                <-veth-> C (port 3, access 10)  /
+#   nst: veth0 (vlan_host.py: 10.212.10.4 on VLAN 10,
+#               10.212.20.4 on VLAN 20)   <-veth-> T (port 4, trunk 10,20) /
+#
+# The host on the trunk is tests/tools/vlan_host.py, which answers ARP and
+# ping per VLAN as a host with 802.1Q interfaces would (the kernel may have
+# none).  A and B each have a second address in the other VLAN's subnet, so
+# that a leak between the VLANs would let a ping through.
+#
+# Checks that hosts in one VLAN reach each other, across the trunk too;
+# that nothing crosses between VLAN 10 and VLAN 20: pings, ARP, broadcast,
+# unknown unicast and unicast to a station known in the other VLAN, sent
+# untagged from the access ports or tagged from the trunk; that frames with
+# a VLAN the port does not carry (20 on an access port of VLAN 10, 30 or
+# none on the trunk) are dropped; that frames on the trunk carry the right
+# tag and access ports get untagged frames only; that fdb-show has each
+# station in its VLAN; and that the megaflows push and pop the tags.
+# Captures are on the namespace side, incoming frames only.  Needs root.
+. "${XSW_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+xsw_require_root
+xsw_require_cmd ip ethtool ping tcpdump
+XSWD=$XSW_BUILDDIR/xswd
+XSWCTL=$XSW_BUILDDIR/xswctl
+PY=/usr/bin/python3
+L2SEND=$XSW_SRCDIR/tests/tools/l2send.py
+VLAN_HOST=$XSW_SRCDIR/tests/tools/vlan_host.py
+xsw_require_file "$XSWD" "$XSWCTL" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o" "$L2SEND" \
+    "$VLAN_HOST"
+$PY -c 'import scapy' 2>/dev/null || tap_skip_all "python3-scapy is not installed"
+xsw_bpffs_ensure
+
+tap_plan 26
+
+BR=$(xsw_name br)
+SOCK=$XSW_T_TMP/xswd.sock
+N=10
+MAC_A=02:00:00:d4:00:01
+MAC_B=02:00:00:d4:00:02
+MAC_C=02:00:00:d4:00:03
+MAC_T=02:00:00:d4:00:04
+NOBODY=02:00:00:d4:ee:ee
+IP_A=10.212.10.1
+IP_A20=10.212.20.1
+IP_B=10.212.20.2
+IP_B10=10.212.10.2
+IP_C=10.212.10.3
+IP_T10=10.212.10.4
+IP_T20=10.212.20.4
+
+xswctl() {
+    "$XSWCTL" --socket "$SOCK" "$@"
+}
+
+# host H MAC ADDR/PLEN...: namespace "nsH" on root link "pH", IPv6 off.
+host() {
+    _ns=$(xsw_name "n$1")
+    _link=$(xsw_name "p$1")
+    _mac=$2
+    shift 2
+    xsw_ns_add "$_ns" &&
+        ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+            net.ipv6.conf.default.disable_ipv6=1 >/dev/null &&
+        xsw_veth_add "$_link" "$_ns" veth0 &&
+        ip -n "$_ns" link set veth0 address "$_mac" || return 1
+    for _a in "$@"; do
+        ip -n "$_ns" addr add "$_a" dev veth0 || return 1
+    done
+}
+
+# ping_ok H ADDR: every echo of three answered.
+ping_ok() {
+    ip netns exec "$(xsw_name "n$1")" ping -c 3 -i 0.2 -W 2 -q "$2" \
+        >"$XSW_T_TMP/ping.out" 2>&1 ||
+        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
+}
+
+# ping_fails H ADDR: no echo of three answered.
+ping_fails() {
+    ! ip netns exec "$(xsw_name "n$1")" ping -c 3 -i 0.2 -w 2 -q "$2" \
+        >"$XSW_T_TMP/ping.out" 2>&1
+}
+
+# l2send H ARGS...: l2send.py on host H's veth0.
+l2send() {
+    _h=$1
+    shift
+    ip netns exec "$(xsw_name "n$_h")" $PY "$L2SEND" veth0 "$@" >/dev/null \
+        2>"$XSW_T_TMP/l2send.err" ||
+        { sed 's/^/# l2send: /' "$XSW_T_TMP/l2send.err"; return 1; }
+}
+
+# cap_start H: tcpdump of what host H's veth0 receives, until cap_stop.
+cap_start() {
+    xsw_bg_start "cap$1" ip netns exec "$(xsw_name "n$1")" \
+        tcpdump -i veth0 -Q in -e -nn -l -U
+    xsw_wait_for 5 grep -q "listening on" "$XSW_T_TMP/cap$1.err"
+}
+
+cap_stop() {
+    sleep 0.5
+    for _h in "$@"; do
+        xsw_bg_stop "cap$_h" 3 >/dev/null
+    done
+    return 0
+}
+
+# cap H: the captured lines of host H.
+cap() {
+    cat "$XSW_T_TMP/cap$1.out"
+}
+
+# tally DPORT: frames of a phase (UDP to DPORT) received by
+# "A B C T-tagged-10 T-tagged-20 T-untagged T-other-tag".
+tally() {
+    _p="\\.$1: UDP"
+    printf '%s %s %s %s %s %s %s' \
+        "$(cap a | grep -cE "$_p")" "$(cap b | grep -cE "$_p")" \
+        "$(cap c | grep -cE "$_p")" \
+        "$(cap t | grep -E "$_p" | grep -c ': vlan 10, ')" \
+        "$(cap t | grep -E "$_p" | grep -c ': vlan 20, ')" \
+        "$(cap t | grep -E "$_p" | grep -vc ' 802\.1Q ')" \
+        "$(cap t | grep -E "$_p" | grep ' 802\.1Q ' | grep -vcE ': vlan (10|20), ')"
+}
+
+# ------------------------------------------------------------------ topology
+host a $MAC_A $IP_A/24 $IP_A20/24 &&
+    host b $MAC_B $IP_B/24 $IP_B10/24 &&
+    host c $MAC_C $IP_C/24 &&
+    host t $MAC_T ||
+    tap_bail_out "cannot build the namespaces and veths"
+
+cat >"$XSW_T_TMP/xsw.ini" <<INI
+[global]
+socket = $SOCK
+umem_frames = 4096
+flow_idle_timeout_ms = 600000
+
+[bridge.$BR]
+internal_port = no
+
+[port.a]
+bridge = $BR
+interface = $(xsw_name pa)
+port_no = 1
+vlan_mode = access
+tag = 10
+
+[port.b]
+bridge = $BR
+interface = $(xsw_name pb)
+port_no = 2
+vlan_mode = access
+tag = 20
+
+[port.c]
+bridge = $BR
+interface = $(xsw_name pc)
+port_no = 3
+vlan_mode = access
+tag = 10
+
+[port.t]
+bridge = $BR
+interface = $(xsw_name pt)
+port_no = 4
+vlan_mode = trunk
+trunks = 10,20
+INI
+
+xsw_bg_start xswd "$XSWD" --config "$XSW_T_TMP/xsw.ini"
+xsw_bg_start vhost ip netns exec "$(xsw_name nt)" $PY "$VLAN_HOST" veth0 \
+    10=$IP_T10 20=$IP_T20
+if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show "$BR" >/dev/null 2>&1 &&
+    xsw_wait_for 5 grep -q ready "$XSW_T_TMP/vhost.out"; then
+    tap_ok "xswd starts with access ports in VLANs 10 and 20 and a trunk; the trunk host listens"
+else
+    tap_not_ok "xswd starts with access ports in VLANs 10 and 20 and a trunk; the trunk host listens" \
+        "$XSW_T_TMP/xswd.err" "$XSW_T_TMP/vhost.err"
+    tap_bail_out "xswd did not start"
+fi
+for h in a b c t; do
+    cap_start $h || tap_bail_out "tcpdump does not start"
+done
+
+# ------------------------------------------------------------ within a VLAN
+tap_check "VLAN 10: ping A -> C (access to access)" ping_ok a $IP_C
+tap_check "VLAN 10: ping A -> the trunk host's VLAN 10 address" ping_ok a $IP_T10
+tap_check "VLAN 10: ping C -> the trunk host's VLAN 10 address" ping_ok c $IP_T10
+tap_check "VLAN 20: ping B -> the trunk host's VLAN 20 address" ping_ok b $IP_T20
+
+# ---------------------------------------------------------- across VLANs
+tap_check "A cannot reach B's address in A's subnet ($IP_B10)" ping_fails a $IP_B10
+tap_check "B cannot reach A's address in B's subnet ($IP_A20)" ping_fails b $IP_A20
+tap_check "A cannot reach the trunk host's VLAN 20 address" ping_fails a $IP_T20
+
+# ---------------------------------------------------------- crafted frames
+# Phase DPORT: N frames from host H; "A B C T10 T20 Tuntagged Tother"
+# expected.
+phase() {
+    _d=$1
+    _exp=$2
+    _desc=$3
+    shift 3
+    l2send "$@" --count $N --dport "$_d" || {
+        tap_not_ok "$_desc (l2send failed)"
+        return
+    }
+    echo "$_d|$_exp|$_desc" >>"$XSW_T_TMP/phases"
+}
+: >"$XSW_T_TMP/phases"
+phase 41001 "0 0 $N $N 0 0 0" "broadcast from A (VLAN 10): C untagged, trunk tagged 10, not B" \
+    a
+phase 41002 "0 0 0 0 $N 0 0" "broadcast from B (VLAN 20): trunk tagged 20 only" \
+    b
+phase 41003 "$N 0 $N 0 0 0 0" "broadcast tagged 10 from the trunk: A and C untagged, not B" \
+    t --vlan 10
+phase 41004 "0 $N 0 0 0 0 0" "broadcast tagged 20 from the trunk: B untagged only" \
+    t --vlan 20
+phase 41005 "0 0 0 0 0 0 0" "untagged broadcast from the trunk (VLAN 0 not in trunks): dropped" \
+    t
+phase 41006 "0 0 0 0 0 0 0" "broadcast tagged 30 from the trunk (not in trunks): dropped" \
+    t --vlan 30
+phase 41007 "0 0 0 0 0 0 0" "broadcast tagged 20 from A (access port of VLAN 10): dropped" \
+    a --vlan 20
+phase 41008 "0 0 $N $N 0 0 0" "unknown unicast from A: flooded in VLAN 10 only" \
+    a --dst $NOBODY
+phase 41009 "0 0 0 0 $N 0 0" "from B to A's address (known in VLAN 10 only): flooded in VLAN 20" \
+    b --dst $MAC_A
+phase 41010 "0 $N 0 0 0 0 0" "tagged 20 from the trunk to A's address: flooded in VLAN 20, to B" \
+    t --vlan 20 --dst $MAC_A
+phase 41011 "$N 0 $N 0 0 0 0" "tagged 10 from the trunk to B's address: flooded in VLAN 10, to A and C" \
+    t --vlan 10 --dst $MAC_B
+
+cap_stop a b c t
+while IFS='|' read -r d exp desc; do
+    got=$(tally "$d")
+    if [ "$got" = "$exp" ]; then
+        tap_ok "$desc"
+    else
+        tap_not_ok "$desc"
+        tap_diag "received (A B C T10 T20 Tuntagged Tother): $got, expected $exp"
+    fi
+done <"$XSW_T_TMP/phases"
+
+# ------------------------------------------------- everything captured
+# By source address, over the whole run (pings, ARP, crafted frames).
+leak=$( (cap a; cap c) | grep -c "^[^ ]* $MAC_B > ")
+leak=$((leak + $(cap b | grep -cE "^[^ ]* ($MAC_A|$MAC_C) > ")))
+if [ "$leak" = 0 ]; then
+    tap_ok "no frame of B's reached A or C, none of A's or C's reached B"
+else
+    tap_not_ok "no frame of B's reached A or C, none of A's or C's reached B ($leak did)"
+fi
+n10=$(cap t | grep -cE "^[^ ]* ($MAC_A|$MAC_C) > ")
+bad=$(cap t | grep -E "^[^ ]* ($MAC_A|$MAC_C) > " | grep -vc ': vlan 10, ')
+n20=$(cap t | grep -cE "^[^ ]* $MAC_B > ")
+bad=$((bad + $(cap t | grep -E "^[^ ]* $MAC_B > " | grep -vc ': vlan 20, ')))
+if [ "$bad" = 0 ] && [ "$n10" -gt 0 ] && [ "$n20" -gt 0 ]; then
+    tap_ok "on the trunk, A's and C's $n10 frames are tagged 10, B's $n20 tagged 20"
+else
+    tap_not_ok "on the trunk, A's and C's frames are tagged 10, B's tagged 20 ($bad of $((n10 + n20)) are not)"
+fi
+tagged=$( (cap a; cap b; cap c) | grep -c ' 802\.1Q ')
+if [ "$tagged" = 0 ]; then
+    tap_ok "the access ports receive untagged frames only"
+else
+    tap_not_ok "the access ports receive untagged frames only ($tagged tagged)"
+fi
+# The pings between A and the trunk host, on the wire.
+req=$(cap t | grep -F "$IP_A > $IP_T10: ICMP echo request" | grep -c ': vlan 10, p 0, ')
+rep=$(cap a | grep -F "$IP_T10 > $IP_A: ICMP echo reply" | grep -c ', ethertype IPv4 ')
+if [ "$req" = 3 ] && [ "$rep" = 3 ]; then
+    tap_ok "ping A -> trunk: requests tagged \"vlan 10, p 0\" on the trunk, replies untagged at A"
+else
+    tap_not_ok "ping A -> trunk: requests tagged \"vlan 10, p 0\" on the trunk, replies untagged at A ($req and $rep of 3)"
+fi
+
+# ------------------------------------------------------------ xswctl views
+xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+sed 's/^/# /' "$XSW_T_TMP/fdb.out"
+fdb_has() {
+    grep -qE "^ +$1 +$2 +$3 +[0-9]+$" "$XSW_T_TMP/fdb.out"
+}
+# MAC_A and MAC_B have sent in their own VLAN only (the crafted frames
+# with A's source tagged 20 were dropped before learning).
+if fdb_has 1 10 $MAC_A && fdb_has 3 10 $MAC_C && fdb_has 2 20 $MAC_B &&
+    fdb_has 4 10 $MAC_T && fdb_has 4 20 $MAC_T &&
+    [ "$(grep -cE ' [0-9a-f:]{17} ' "$XSW_T_TMP/fdb.out")" = 5 ]; then
+    tap_ok "fdb-show: A and C in VLAN 10, B in VLAN 20, the trunk host in both, nothing else"
+else
+    tap_not_ok "fdb-show: A and C in VLAN 10, B in VLAN 20, the trunk host in both, nothing else"
+fi
+
+xswctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
+# flow_actions MATCH: the actions of the flow whose key starts with
+# "in_port(...),eth(...)" MATCH, up to the counters.
+flow_actions() {
+    grep -F "),$1, packets:" "$XSW_T_TMP/flows.out" | sed -n 's/.* actions://p'
+}
+a_t=$(flow_actions "in_port(1),eth(src=$MAC_A,dst=$MAC_T)")
+t_a=$(flow_actions "in_port(4),eth(src=$MAC_T,dst=$MAC_A),eth_type(0x8100),vlan(vid=10),encap()")
+b_t=$(flow_actions "in_port(2),eth(src=$MAC_B,dst=$MAC_T)")
+t_b=$(flow_actions "in_port(4),eth(src=$MAC_T,dst=$MAC_B),eth_type(0x8100),vlan(vid=20),encap()")
+tap_diag "flows A -> T: $a_t; T -> A: $t_a; B -> T: $b_t; T -> B: $t_b"
+if [ "$a_t" = "push_vlan(vid=10,pcp=0),4" ] && [ "$t_a" = "pop_vlan,1" ] &&
+    [ "$b_t" = "push_vlan(vid=20,pcp=0),4" ] && [ "$t_b" = "pop_vlan,2" ]; then
+    tap_ok "dump-flows: A -> trunk push_vlan(vid=10), trunk VLAN 10 -> A pop_vlan; the same for B in VLAN 20"
+else
+    tap_not_ok "dump-flows: A -> trunk push_vlan(vid=10), trunk VLAN 10 -> A pop_vlan; the same for B in VLAN 20" \
+        "$XSW_T_TMP/flows.out"
+fi
+
+if xsw_bg_running xswd; then
+    tap_ok "xswd still runs"
+else
+    tap_not_ok "xswd still runs" "$XSW_T_TMP/xswd.err"
+fi
