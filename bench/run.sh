@@ -35,7 +35,7 @@
 #   -h, --help        this text
 # Environment: GEN_CPU (0), FWD_CPU (1), XSW_BUILD (the xsw build directory,
 # default ../build), XB_BUILD (where the helpers are built, default
-# /tmp/xsw-bench-build).
+# /tmp/xsw-bench-build), XB_KEEP=1 (keep the logs in /tmp/xsw-bench.PID).
 #
 # Prints the table on stdout (progress on stderr) and writes
 # bench/results/latest.txt, latest.png (gnuplot) and latest.dat.
@@ -99,7 +99,8 @@ cleanup() {
     [ -n "$CUR_STOP" ] && { $CUR_STOP >/dev/null 2>&1; CUR_STOP=; }
     stop_tracked
     topo_down
-    rm -rf "$TMPD"
+    # XB_KEEP=1: keep the logs (xswd, Open vSwitch, generator) for a look.
+    if [ "${XB_KEEP:-0}" = 1 ]; then rm -f "$TMPD/pids"; log "logs kept in $TMPD"; else rm -rf "$TMPD"; fi
 }
 cleanup_stale() {
     # Runs whose script died without its trap: /tmp/xsw-bench.PID with PID
@@ -383,7 +384,9 @@ sw_ovs_stop() {
 ovs_flows() { ovs_ctl dpctl/show 2>/dev/null | awk '/flows:/{print $2; f=1} END{if(!f) print 0}'; }
 ovs_prepare() {
     ovs_ctl dpif-netdev/pmd-stats-clear >/dev/null 2>&1
-    ovs_ctl dpctl/del-flows >/dev/null 2>&1
+    # Through the revalidators: dpctl/del-flows would leave their flow keys
+    # behind, and upcalls for those flows then fail until they age out.
+    ovs_ctl revalidator/purge >/dev/null 2>&1
 }
 
 # ------------------------------------------------------------ bare AF_XDP forwarder
@@ -422,13 +425,14 @@ pmd_line() { # pmd-stats text on stdin
         END { if (p > 0) printf "%.0f cycles/pkt busy; emc %.0f%%, megaflow %.0f%% (%.2f subtables/hit), upcall %.1f%%%s",
                   c, 100*e/p, 100*(m+s)/p, l, 100*(u+f)/p, f ? sprintf(", failed upcalls %d", f) : "" }'
 }
-pmd_snapshot() { # SWITCH SCENARIO
-    local t
+pmd_snapshot() { # SWITCH SCENARIO; the raw statistics stay in $TMPD (XB_KEEP=1)
+    local t raw=$TMPD/stats-$1-$2-r$ROUND.txt
     case $1 in
-    xswd) t=$(xswctl pmd-stats 2>/dev/null | pmd_line) ;;
-    ovs) t=$(ovs_ctl dpif-netdev/pmd-stats-show 2>/dev/null | pmd_line) ;;
+    xswd) { xswctl pmd-stats; xswctl upcall-stats; xswctl show; } > "$raw" 2>&1 ;;
+    ovs) { ovs_ctl dpif-netdev/pmd-stats-show; ovs_ctl upcall/show; ovs_ctl coverage/show; } > "$raw" 2>&1 ;;
     *) return 0 ;;
     esac
+    t=$(pmd_line < "$raw")
     [ -n "$t" ] && PMD[$1|$2]=$t
 }
 
