@@ -9,8 +9,9 @@
  *  - one subtable per distinct mask; it remembers which 64-bit words of the
  *    key its mask touches and hashes only those;
  *  - a subtable holds its flows in an open hash table of 64-byte buckets
- *    (5 slots of 32-bit signature + flow pointer, as OVS's cmap), so that a
- *    miss costs one cache line and no pointer chasing;
+ *    (six 16-bit signatures, compared at once, and six flow pointers), so
+ *    that a miss costs one cache line and no pointer chasing; the table is
+ *    replaced as a whole, under RCU, when it grows or shrinks;
  *  - lookup probes the subtables in rank order and stops at the first match;
  *    rank follows the hits counted by the workers, re-sorted by
  *    classifier_rerank() (about once a second) and published under RCU.

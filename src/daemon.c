@@ -215,7 +215,7 @@ daemon_dp_event(void *aux, enum dp_event ev, struct datapath *dp, struct vport *
 
 /* libxdp and libbpf narrate every attach, including the dispatcher's
  * self-check that fails here by design: their info goes to debug. */
-static int
+static int __attribute__((format(printf, 1, 0)))
 daemon_lib_print(const char *fmt, va_list ap)
 {
     char buf[512];
@@ -230,14 +230,14 @@ daemon_lib_print(const char *fmt, va_list ap)
     return 0;
 }
 
-static int
+static int __attribute__((format(printf, 2, 0)))
 daemon_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
     (void) level;
     return daemon_lib_print(fmt, ap);
 }
 
-static int
+static int __attribute__((format(printf, 2, 0)))
 daemon_libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
     (void) level;

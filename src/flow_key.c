@@ -352,13 +352,17 @@ flow_extract(const void *frame_, size_t len, const struct flow_meta *md,
 
     /* 802.3: only LLC+SNAP (AA AA 03, OUI 00-00-00) carries an Ethernet
      * type.  The control byte is checked as OVS userspace does; the kernel
-     * skips it, but a non-UI frame is no SNAP frame. */
+     * skips it, but a non-UI frame is no SNAP frame.  A SNAP type that is a
+     * VLAN TPID is not taken: tags are parsed only where Ethernet II puts
+     * them, and a key whose eth_type is a TPID reads back as a tag. */
     if (ntohs(type) < ETH_P_802_3_MIN) {
         const uint8_t *llc = frame + off;
 
         if (len - off >= LLC_SNAP_LEN
             && load_be32(llc) == htonl(0xaaaa0300) && llc[4] == 0 && llc[5] == 0
-            && ntohs(load_be16(llc + 6)) >= ETH_P_802_3_MIN) {
+            && ntohs(load_be16(llc + 6)) >= ETH_P_802_3_MIN
+            && load_be16(llc + 6) != htons(ETH_P_8021Q)
+            && load_be16(llc + 6) != htons(ETH_P_8021AD)) {
             type = load_be16(llc + 6);
             off += LLC_SNAP_LEN;
         } else {

@@ -1630,6 +1630,37 @@ format_attr(struct strbuf *sb, const uint8_t *a, const uint8_t *ma, bool verbose
 }
 
 void
+odp_text_clear_unmasked(uint16_t type, uint8_t *key, const uint8_t *mask,
+                        size_t len)
+{
+    const struct key_desc *d = key_desc(type);
+
+    if (odp_text_all_bytes(mask, len, 0)) {
+        /* Nothing is set: some attributes then print empty. */
+        memset(key, 0, len);
+        return;
+    }
+    if (!d || d->len < 0 || (size_t) d->len != len) {
+        return;
+    }
+    if (type == OVS_KEY_ATTR_TCP_FLAGS || type == OVS_KEY_ATTR_CT_STATE) {
+        /* Printed as "+syn-ack": bits outside the mask do not show. */
+        for (size_t i = 0; i < len; i++) {
+            key[i] &= mask[i];
+        }
+        return;
+    }
+    for (size_t i = 0; i < d->n_fields; i++) {
+        const struct field *f = &d->fields[i];
+        size_t size = field_sizes[f->kind];
+
+        if (odp_text_all_bytes(mask + f->ofs, size, 0)) {
+            memset(key + f->ofs, 0, size);
+        }
+    }
+}
+
+void
 odp_text_format_key_attr(const uint8_t *a, const uint8_t *ma, bool verbose,
                          struct strbuf *sb)
 {
@@ -2007,6 +2038,14 @@ parse_single(struct kparse *kp, const char *s, const char *name, uint16_t type,
     uint8_t k[4], m[4];
     int n, error;
 
+    if (*s == ')' && (type == OVS_KEY_ATTR_CT_MARK || type == OVS_KEY_ATTR_CT_ZONE)) {
+        /* What OVS prints for a wildcarded ct_mark/ct_zone outside a flow
+         * dump (in set(), or without verbose): read as wildcarded. */
+        memset(k, 0, sizeof k);
+        memset(m, 0, sizeof m);
+        error = put_pair(kp, type, k, m, width);
+        return error ? error : 1;
+    }
     n = scan_num_masked(s, max, &v, kp->mask && maskable ? &mv : NULL);
     if (n < 0 || (n > 0 && s[n] == '/' && !maskable)) {
         return mask_not_allowed(kp->err, name, NULL);
@@ -2055,9 +2094,16 @@ static int
 parse_ct_label(struct kparse *kp, const char *s)
 {
     uint8_t kbe[16], mbe[16], k[16], m[16];
-    int n = odp_text_scan_int_bytes(s, kbe, 16);
-    int n2 = 0, error;
+    int n, n2 = 0, error;
 
+    if (*s == ')') {
+        /* As ct_mark(): the printed form of a wildcarded label. */
+        memset(k, 0, sizeof k);
+        memset(m, 0, sizeof m);
+        error = put_pair(kp, OVS_KEY_ATTR_CT_LABELS, k, m, 16);
+        return error ? error : 1;
+    }
+    n = odp_text_scan_int_bytes(s, kbe, 16);
     if (!n) {
         return bad_value(kp->err, "ct_label", NULL, s);
     }
@@ -2179,6 +2225,10 @@ parse_vlan(struct kparse *kp, const char *s)
             p++;
         }
     }
+    if (!(mask & 0x1000)) {
+        /* The text has no way to show a wildcarded CFI bit. */
+        return xsw_err_set(kp->err, EINVAL, "vlan: cfi cannot be wildcarded");
+    }
     k = htons((uint16_t) key);
     m = htons((uint16_t) mask);
     error = put_pair(kp, OVS_KEY_ATTR_VLAN, &k, &m, 2);
@@ -2248,6 +2298,23 @@ parse_mpls(struct kparse *kp, const char *s)
     }
     error = put_pair(kp, OVS_KEY_ATTR_MPLS, kbe, mbe, (size_t) (idx + 1) * 4);
     return error ? error : (int) (p - s);
+}
+
+/* Whether the formatter prints a type of table t as "key<N>(...)": only
+ * those are read back raw, so that raw text cannot build an attribute that
+ * then prints under its name, or as a length error. */
+static bool
+raw_allowed(enum attr_table t, uint16_t type)
+{
+    switch (t) {
+    case TBL_KEY:
+        return !key_desc(type);
+    case TBL_TUNNEL:
+        return type == OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS || type >= ARRAY_SIZE(tun_descs);
+    case TBL_VXLAN:
+        return type != OVS_VXLAN_EXT_GBP;
+    }
+    return false;
 }
 
 /* "key<N>(01 02 03[/ff ff ff])": an attribute given as raw bytes. */
@@ -2336,63 +2403,12 @@ flag_attrs(struct nlmsghdr *nlh, size_t buflen, uint32_t flags)
     return 0;
 }
 
-/* "gbp(id=..,flags=..))" after "vxlan(": as OVS, nothing is written for a
- * zero value (or a zero mask). */
+/* "vxlan(gbp(id=..,flags=..))", and what else the formatter prints there
+ * (an empty nest, unknown sub-attributes).  OVS's parser writes nothing for
+ * a zero gbp(); here it is written as given, so that the printed
+ * "gbp(id=0,flags=0)" reads back as the same bytes. */
 static int
-parse_vxlan_gbp(struct kparse *kp, const char *s)
-{
-    uint64_t id = 0, idm = 0, fl = 0, flm = 0;
-    uint32_t gbp[2];
-    const char *p = s;
-    int n;
-
-    if (odp_text_starts(p, "id=")) {
-        n = scan_num_masked(p + 3, 0xffff, &id, kp->mask ? &idm : NULL);
-        if (n <= 0) {
-            return n < 0 ? mask_not_allowed(kp->err, "tunnel", "gbp id")
-                         : bad_value(kp->err, "tunnel", "gbp id", p + 3);
-        }
-        p += 3 + n;
-    }
-    if (*p == ',') {
-        p++;
-    }
-    if (odp_text_starts(p, "flags=")) {
-        n = scan_num_masked(p + 6, 0xff, &fl, kp->mask ? &flm : NULL);
-        if (n <= 0) {
-            return n < 0 ? mask_not_allowed(kp->err, "tunnel", "gbp flags")
-                         : bad_value(kp->err, "tunnel", "gbp flags", p + 6);
-        }
-        p += 6 + n;
-    }
-    if (!odp_text_starts(p, "))")) {
-        return bad_value(kp->err, "tunnel", "vxlan", p);
-    }
-    p += 2;
-
-    gbp[0] = (uint32_t) (fl << 16 | id);
-    gbp[1] = (uint32_t) (flm << 16 | idm);
-    for (int i = 0; i < 2; i++) {
-        struct nlmsghdr *nlh = i ? kp->mask : kp->key;
-        struct nlattr *nest;
-
-        if (!nlh || !gbp[i]) {
-            continue;
-        }
-        nest = odp_text_nest_start(nlh, kp->buflen, OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS);
-        if (!nest || !odp_text_put(nlh, kp->buflen, OVS_VXLAN_EXT_GBP, &gbp[i], 4)
-            || !odp_text_nest_end(nlh, nest)) {
-            return no_room(kp->err);
-        }
-    }
-    return (int) (p - s);
-}
-
-/* Any other content of vxlan(...): what the formatter prints for options
- * OVS's parser has no spelling for (an empty nest, unknown sub-attributes,
- * gbp() next to them).  Here every gbp() is written, zero or not. */
-static int
-parse_vxlan_general(struct kparse *kp, const char *s)
+parse_vxlan(struct kparse *kp, const char *s)
 {
     struct nlattr *kn, *mn = NULL;
     const char *p = s;
@@ -2448,7 +2464,8 @@ parse_vxlan_general(struct kparse *kp, const char *s)
                 return n;
             }
             p = q + 1;
-        } else if ((l = match_raw_name(p, &raw_type)) != 0) {
+        } else if ((l = match_raw_name(p, &raw_type)) != 0
+                   && raw_allowed(TBL_VXLAN, raw_type)) {
             n = parse_raw(kp, p + l + 1, "tunnel", raw_type);
             if (n < 0) {
                 return n;
@@ -2574,6 +2591,7 @@ bad:
 static int
 parse_tunnel(struct kparse *kp, const char *s)
 {
+    uint32_t flags = 0, mask_flags = 0;
     struct nlattr *kn, *mn = NULL;
     const char *p = s;
 
@@ -2620,14 +2638,8 @@ parse_tunnel(struct kparse *kp, const char *s)
             break;
         }
         if (n < 0) {
-            if (odp_text_starts(p, "vxlan(gbp(")
-                && p[10 + strcspn(p + 10, ")")] == ')'
-                && p[11 + strcspn(p + 10, ")")] == ')') {
-                /* OVS's own spelling: gbp() alone. */
-                n = parse_vxlan_gbp(kp, p + 10);
-                n = n < 0 ? n : n + 10;
-            } else if (odp_text_starts(p, "vxlan(")) {
-                n = parse_vxlan_general(kp, p + 6);
+            if (odp_text_starts(p, "vxlan(")) {
+                n = parse_vxlan(kp, p + 6);
                 n = n < 0 ? n : n + 6;
             } else if (odp_text_starts(p, "geneve(")) {
                 n = parse_geneve(kp, p + 7);
@@ -2640,12 +2652,11 @@ parse_tunnel(struct kparse *kp, const char *s)
                 if (r < 0 || p[6 + r] != ')') {
                     return bad_value(kp->err, "tunnel", "flags", p + 6);
                 }
-                if (flag_attrs(kp->key, kp->buflen, f)
-                    || (kp->mask && flag_attrs(kp->mask, kp->buflen, fm))) {
-                    return no_room(kp->err);
-                }
+                flags |= f;
+                mask_flags |= fm;
                 n = 6 + r + 1;
-            } else if ((l = match_raw_name(p, &raw_type)) != 0) {
+            } else if ((l = match_raw_name(p, &raw_type)) != 0
+                       && raw_allowed(TBL_TUNNEL, raw_type)) {
                 n = parse_raw(kp, p + l + 1, "tunnel", raw_type);
                 n = n < 0 ? n : n + (int) l + 1;
             } else if (odp_text_starts(p, "erspan(")) {
@@ -2664,6 +2675,13 @@ parse_tunnel(struct kparse *kp, const char *s)
         } else if (*p != ')') {
             return bad_value(kp->err, "tunnel", NULL, p);
         }
+    }
+    /* The flags go last, once, wherever flags(...) was: that is where the
+     * formatter prints them, so the text of a tunnel always reads back as
+     * the same bytes (OVS would write them where they appear). */
+    if (flag_attrs(kp->key, kp->buflen, flags)
+        || (kp->mask && flag_attrs(kp->mask, kp->buflen, mask_flags))) {
+        return no_room(kp->err);
     }
     if (!odp_text_nest_end(kp->key, kn) || (mn && !odp_text_nest_end(kp->mask, mn))) {
         return no_room(kp->err);
@@ -2750,6 +2768,10 @@ odp_text_parse_key_attr(const char *s, struct nlmsghdr *key,
             return xsw_err_set(err, EINVAL, "unknown key attribute '%s'", tok);
         }
         odp_text_token(s, "(", tok, sizeof tok);
+        if (!raw_allowed(TBL_KEY, type)) {
+            return xsw_err_set(err, EINVAL, "%s: type %u has a name, %s(...)", tok,
+                               type, key_desc(type)->name);
+        }
         r = parse_raw(&kp, s + l + 1, tok, type);
         return r < 0 ? r : r + (int) l + 1;
     }

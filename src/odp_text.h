@@ -56,8 +56,9 @@ void odp_text_format_actions(const void *actions, size_t len, struct strbuf *out
  *   expected -1 for: action<N>(01 02 03 04)", which also parses back.
  * - A known attribute of the wrong length prints as OVS's "(bad key length
  *   N, expected M)(bytes)", which does not parse.
- * - "drop" alone is the empty list; inside a longer list (or printed from a
- *   lone OVS_ACTION_ATTR_DROP) it is the explicit drop action, type 24.
+ * - "drop" alone is the empty list; inside a longer list it is the explicit
+ *   drop action (OVS_ACTION_ATTR_DROP, 24), which alone also prints "drop"
+ *   and so reads back as the empty list.
  * - Parsers append nothing on failure, limit nesting to 31 levels of encap()
  *   or of nested action lists, and reject a result longer than one netlink
  *   attribute can hold (the caller nests it in OVS_FLOW_ATTR_KEY/ACTIONS).

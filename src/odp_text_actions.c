@@ -462,8 +462,10 @@ format_ct(struct strbuf *sb, const uint8_t *attr)
             strbuf_printf(sb, "helper=%s,", (const char *) helper);
         }
         if (timeout) {
-            /* No comma after it: that is how OVS prints it. */
-            strbuf_printf(sb, "timeout=%s", (const char *) timeout);
+            /* OVS prints no comma here, gluing a following nat(...) to the
+             * name where no parser can split them again; the comma differs
+             * from OVS only in that case (it is chomped otherwise). */
+            strbuf_printf(sb, "timeout=%s,", (const char *) timeout);
         }
         if (nat) {
             format_ct_nat(sb, nat);
@@ -933,6 +935,7 @@ parse_set(struct aparse *ap, const char *s, int depth)
         }
         memcpy(buf, odp_text_nla_data(ka), size);
         memcpy(buf + size, odp_text_nla_data(ma), size);
+        odp_text_clear_unmasked(odp_text_nla_type(ka), buf, buf + size, size);
         r = put(ap, odp_text_nla_type(ka), buf, 2 * size);
         if (buf != both) {
             free(buf);
@@ -1132,6 +1135,10 @@ parse_sample(struct aparse *ap, const char *s, int depth)
     if (!eat(&p, ",actions(")) {
         return syntax(ap->err, "sample", ",actions(", p);
     }
+    /* OVS prints one decimal: finer input could not be read back from what
+     * it prints, so it is rounded to that first (a no-op for one decimal,
+     * where this gives OVS's bytes). */
+    percentage = (double) (uint64_t) (percentage * 10 + .5) / 10;
     probability = UINT32_MAX * (percentage / 100.0) + .5;
     prob = probability <= 0 ? 0
            : probability >= UINT32_MAX ? UINT32_MAX : (uint32_t) probability;
@@ -1396,7 +1403,7 @@ put_nat(struct aparse *ap, const struct ct_nat *nat)
     return odp_text_nest_end(ap->nlh, nest);
 }
 
-/* A name for helper= or timeout=: up to a delimiter or ')'. */
+/* A name for helper= or timeout=: up to a delimiter or ')', printable. */
 static bool
 scan_name(const char **p, size_t max, char *out)
 {
@@ -1404,6 +1411,11 @@ scan_name(const char **p, size_t max, char *out)
 
     if (!len || len > max) {
         return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char) (*p)[i] <= 0x20 || (unsigned char) (*p)[i] >= 0x7f) {
+            return false;
+        }
     }
     memcpy(out, *p, len);
     out[len] = '\0';
@@ -1541,7 +1553,7 @@ parse_generic(struct aparse *ap, const char *s)
     uint8_t *data = NULL;
     uint64_t type;
     size_t n = 0;
-    int r, error;
+    int r, error, expected;
 
     if (odp_text_starts(p, "bad length ")) {
         const char *colon = strstr(p, " for: ");
@@ -1551,7 +1563,8 @@ parse_generic(struct aparse *ap, const char *s)
         }
         p = colon + strlen(" for: ");
     }
-    if (!eat(&p, "action") || !(r = odp_text_scan_uint_base(p, 10, ODP_TEXT_TYPE_MAX, &type))) {
+    if (!eat(&p, "action")
+        || !(r = odp_text_scan_uint_base(p, 10, ODP_TEXT_TYPE_MAX, &type))) {
         return bad_value(ap->err, "action", NULL, p);
     }
     p += r;
@@ -1561,6 +1574,17 @@ parse_generic(struct aparse *ap, const char *s)
         if (p[r] != ')' || !n) {
             return bad_value(ap->err, "action", "bytes", p);
         }
+    }
+    /* Raw bytes only where the formatter prints raw bytes: a type it does
+     * not know, or a fixed-size one of the wrong size.  Anything else would
+     * print under its name, or as "(error)", and not read back. */
+    expected = action_len((uint16_t) type);
+    if (expected == LEN_VARIABLE || (expected >= 0 && (size_t) expected == n)) {
+        return xsw_err_set(ap->err, EINVAL,
+                           "action%u: a known action, use its name",
+                           (unsigned int) type);
+    }
+    if (n) {
         if (n > UINT16_MAX - NLA_HDRLEN) {
             return no_room(ap->err);
         }

@@ -205,6 +205,13 @@ int odp_text_parse_flags(const char *s, odp_text_flag_name_fn *name, char end,
 void odp_text_format_key_attr(const uint8_t *a, const uint8_t *ma, bool verbose,
                               struct strbuf *sb);
 
+/* For set_masked: zeroes the key fields whose mask is all zeros (and, for
+ * flag words, the bits outside the mask).  The datapath wants unmasked bits
+ * zero, and the masked text form does not print them, so they could not be
+ * read back anyway. */
+void odp_text_clear_unmasked(uint16_t type, uint8_t *key, const uint8_t *mask,
+                             size_t len);
+
 /* Parses one key attribute ("ipv4(src=1.2.3.4)") at s, appending it to key
  * and, if mask is not NULL, its mask to mask.  depth counts the nesting
  * already entered.  Returns characters consumed or a negative errno with

@@ -52,7 +52,7 @@ struct dpctl {
 
 /* ---------------------------------------------------------------- errors */
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 dpctl_vreport(const char *cmd, const char *fmt, va_list ap)
 {
     fprintf(stderr, "xswctl: %s: ", cmd);

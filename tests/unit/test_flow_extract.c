@@ -546,6 +546,19 @@ test_snap(void **state)
     extract(&f, &k, &o);
     assert_int_equal(k.eth_type, htons(FLOW_ETH_TYPE_NONE));
 
+    /* A SNAP type that is a VLAN TPID is not taken as a tag (found by the
+     * fuzzer: its key read back as a tagged frame's). */
+    for (int t = 0; t < 2; t++) {
+        frames_init(&f);
+        frames_eth(&f, frames_mac_a, frames_mac_b, 46);
+        frames_llc(&f, 0xaa, 0xaa, 0x03);
+        frames_snap(&f, 0, t ? 0x88a8 : 0x8100);
+        frames_put_zeros(&f, 38);
+        extract(&f, &k, &o);
+        assert_int_equal(k.eth_type, htons(FLOW_ETH_TYPE_NONE));
+        assert_int_equal(k.vlans[0].tpid, 0);
+    }
+
     /* A SNAP type below 0x600 is no Ethernet type either. */
     frames_init(&f);
     frames_eth(&f, frames_mac_a, frames_mac_b, 46);

@@ -220,6 +220,8 @@ test_more_roundtrips(void **state)
         "set(key40(01 02 03))",
         "set(key40(01 02/ff 00))",
         "ct(zone=1,mark=0/0x1,label=0/0x1,helper=ftp,nat(dst=[2001:db8::1]:80-81,persistent,hash))",
+        "ct(commit,timeout=ovs_tp_1_tcp4)",
+        "ct(commit,timeout=ovs_tp_1_tcp4,nat(src=10.0.0.1))",
         "bad length 4, expected -1 for: action30(01 02 03 04)",
         "bad length 0, expected -1 for: action30",
         "bad length 2, expected 4 for: action1(01 02)",
@@ -254,6 +256,8 @@ test_other_spellings(void **state)
         { "push_eth(src=00:01:02:03:04:05,dst=10:11:12:13:14:15,type=0)",
           "push_eth(src=00:01:02:03:04:05,dst=10:11:12:13:14:15)" },
         { "sample(sample=50%,actions(1))", "sample(sample=50.0%,actions(1))" },
+        { "sample(sample=12.34%,actions(1))", "sample(sample=12.3%,actions(1))" },
+        { "sample(sample=.05%,actions(1))", "sample(sample=0.1%,actions(1))" },
         { "ct(commit,zone=0)", "ct(commit)" },
         { "ct(mark=a0/ff)", "ct(mark=0xa0/0xff)" },
         { "ct(label=1)", "ct(label=0x1)" },
@@ -329,6 +333,27 @@ test_set_and_set_masked(void **state)
         assert_int_equal(mk.ipv4_dst, 0);
         assert_int_equal(mk.ipv4_frag, 0);
     }
+
+    /* Fields with an all-zero mask are not printed: their value is zeroed
+     * (the datapath wants unmasked bits zero), flag bits likewise. */
+    msg_init(&m);
+    assert_int_equal(odp_text_parse_actions("set(ipv4(src=1.2.3.4/0.0.0.0,dst=5.6.7.8/"
+                                            "255.255.0.0,ttl=9))",
+                                            &m.nlh, BUF_SIZE, &err), 0);
+    a = msg_attrs(&m);
+    {
+        struct ovs_key_ipv4 k;
+
+        memcpy(&k, a + 8, sizeof k);
+        assert_int_equal(k.ipv4_src, 0);
+        assert_int_equal(k.ipv4_dst, htonl(0x05060708));  /* partial: kept */
+        assert_int_equal(k.ipv4_ttl, 9);
+    }
+    check_format("set(ipv4(src=1.2.3.4/0.0.0.0,ttl=9))", "set(ipv4(ttl=9))");
+    check_format("set(tcp_flags(0x12/0x2))", "set(tcp_flags(+syn))");
+    check_format("set(ct_label(0x5/0))", "set(ct_label())");
+    check_format("set(ct_label())", "set(ct_label())");
+    check_format("set(ct_mark(0x5/0))", "set(ct_mark())");
 
     /* A tunnel is always a plain set, even without every field. */
     msg_init(&m);
@@ -496,6 +521,7 @@ test_errors(void **state)
         { "ct(commit,force_commit)", "ct: commit and force_commit are exclusive" },
         { "ct(zone=x)", "ct: bad value 'x' for zone" },
         { "ct(helper=abcdefghijklmnopq)", "ct: bad value 'abcdefghijklmnopq' for helper" },
+        { "ct(timeout=a\x01" "b)", "ct: bad value 'a?b' for timeout" },
         { "ct(nat(src=1.2.3.4,dst))", "ct: bad value 'nat(src=1.2.3.4' for nat" },
         { "ct(nat(src=10.0.0.2-10.0.0.1))", "for nat" },
         { "hash(l5(1))", "hash: expected 'l4(' at 'l5(1))'" },
@@ -504,6 +530,8 @@ test_errors(void **state)
         { "push_mpls(label=1)", "push_mpls: expected label=N,tc=N,ttl=N,bos=N,eth_type=N)" },
         { "action30(0)", "action: bad value '0' for bytes" },
         { "action99999", "action: bad value '99999'" },
+        { "action2", "action2: a known action, use its name" },
+        { "action1(01 00 00 00)", "action1: a known action, use its name" },
         { "tnl_pop(1)", "tnl_pop: action not supported" },
         { "push_nsh(flags=0)", "push_nsh: action not supported" },
     };

@@ -309,6 +309,9 @@ test_more_roundtrips(void **state)
         "tunnel(ttl=0,flags(0))",
         "tunnel(tun_id=0x1,ttl=64,geneve({class=0x102,type=0x80,len=8,0x1234567890abcdef}),flags(key))",
         "tunnel(tun_id=0x1,ttl=64,vxlan(gbp(id=10,flags=0x1)),flags(key))",
+        "tunnel(vxlan(gbp(id=0,flags=0)),flags(0))",
+        "tunnel(vxlan(),flags(0))",
+        "tunnel(vxlan(gbp(id=1,flags=0),key5(01)),key17(02 03),flags(0))",
         "key31(01 02 03 04),key40(),key16383(ff)",
         "in_port(1),key99(de ad be ef),eth_type(0x0800)",
     };
@@ -340,7 +343,7 @@ test_more_roundtrips(void **state)
         check_format(masked[i], true, true, false, masked[i]);
         count++;
     }
-    assert_int_equal(count, 36);
+    assert_int_equal(count, 39);
 }
 
 /* ---------------------------------------------------------------- masks */
@@ -464,6 +467,7 @@ test_canonical_verbose(void **state)
         { "ufid:1b3ae4a5-7f28-4b33-9a3e-2e1f0c4d5e6f in_port(1)", "in_port(1)" },
         { "", "<empty>" },
         { "<empty>", "<empty>" },
+        { "ct_mark(),ct_zone(),ct_label()", "ct_mark(0),ct_zone(0),ct_label(0)" },
     };
 
     (void) state;
@@ -651,6 +655,7 @@ test_errors(void **state)
         { "vlan(pcp=8)", true, "vlan: bad value '8' for pcp" },
         { "vlan(pcp=1/0xe)", true, "vlan: bad value '1/0xe' for pcp" },
         { "vlan(tci=0x1000)", true, "vlan: unknown field 'tci'" },
+        { "vlan(cfi=0/0)", true, "vlan: cfi cannot be wildcarded" },
         { "mpls(label=1,label=2,label=3,label=4)", true, "mpls: more than 3 label stack entries" },
         { "mpls(label=1048576)", true, "mpls: bad value '1048576' for label" },
         { "ipv6(src=::zz)", true, "ipv6: bad value '::zz' for src" },
@@ -674,6 +679,9 @@ test_errors(void **state)
         { "key40(01/ff ff)", true, "key40: mask has 2 bytes, value has 1" },
         { "key40(01/ff)", false, "key40: mask not allowed" },
         { "key99999(01)", true, "unknown key attribute 'key99999'" },
+        { "key7(01 02)", true, "key7: type 7 has a name, ipv4(...)" },
+        { "tunnel(key0(01))", true, "tunnel: unknown field 'key0'" },
+        { "tunnel(vxlan(key1(01)))", true, "vxlan: unknown field 'key1'" },
         { "ufid:zz in_port(1)", true, "bad ufid 'ufid:zz'" },
         { "encap(in_port(1)", true, "unbalanced parentheses" },
         { "ipv4(src=1.2.3.4)\x01", true, "unknown key attribute '?'" },
@@ -700,6 +708,34 @@ test_errors(void **state)
         /* Nothing is left behind on failure. */
         assert_int_equal(key.nlh.nlmsg_len, key_len);
         assert_int_equal(mask.nlh.nlmsg_len, mask_len);
+    }
+}
+
+/* Text that is not in the formatter's order reads back in that order, so
+ * that formatting and parsing again gives the same bytes. */
+static void
+test_canonical_order(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "tunnel(flags(csum),ttl=64)", "tunnel(ttl=64,flags(csum))" },
+        { "tunnel(flags(df),tun_id=0x1,flags(oam),ttl=1)",
+          "tunnel(tun_id=0x1,ttl=1,flags(oam|df|key))" },
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        static struct msg a, b;
+        struct xsw_err err;
+
+        check_format(cases[i].in, false, false, true, cases[i].out);
+        msg_init(&a);
+        msg_init(&b);
+        assert_int_equal(odp_text_parse_key(cases[i].in, &a.nlh, NULL, BUF_SIZE, &err), 0);
+        assert_int_equal(odp_text_parse_key(cases[i].out, &b.nlh, NULL, BUF_SIZE, &err), 0);
+        assert_int_equal(msg_len(&a), msg_len(&b));
+        assert_memory_equal(msg_attrs(&a), msg_attrs(&b), msg_len(&a));
     }
 }
 
@@ -836,6 +872,7 @@ main(void)
         cmocka_unit_test(test_netlink_bytes),
         cmocka_unit_test(test_unknown_and_malformed),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_canonical_order),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_buffer_full),
         cmocka_unit_test(test_robustness),
