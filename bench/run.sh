@@ -32,6 +32,9 @@
 #   --with-ovs        install openvswitch-switch with apt-get if missing
 #   --no-deps         do not run bench/deps.sh
 #   --cleanup         remove what killed runs of this script left, and exit
+#   --report FILE     print the table and draw the plot again from the
+#                     samples of an earlier run (results/latest.raw), measure
+#                     nothing
 #   -h, --help        this text
 # Environment: GEN_CPU (0), FWD_CPU (1), XSW_BUILD (the xsw build directory,
 # default ../build), XB_BUILD (where the helpers are built, default
@@ -61,7 +64,7 @@ ALL_SWITCHES=xswd,bridge,ovs,xskfwd
 ALL_SCEN=one,flows1k,flows10k,flows100k,mf1k,mf10k,mf100k,big,setup,ping,tcp,idle
 QUICK_SCEN=one,flows10k,mf10k,big,setup,ping,tcp,idle
 ONLY=$ALL_SWITCHES SCEN= ROUNDS=1 WINDOWS=5 DUR=2 WARM=1 QUICK=0
-TCP_REPS=3 TCP_DUR=4 WITH_OVS=0 DEPS=1 MF_WAIT=20
+TCP_REPS=3 TCP_DUR=4 WITH_OVS=0 DEPS=1 MF_WAIT=20 REPORT_FROM=
 
 log() { echo "[bench] $*" >&2; }
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
@@ -137,6 +140,7 @@ while [ $# -gt 0 ]; do
     --with-ovs) WITH_OVS=1 ;;
     --no-deps) DEPS=0 ;;
     --cleanup) [ "$(id -u)" = 0 ] || die "must run as root"; cleanup_stale; exit 0 ;;
+    --report) REPORT_FROM=$2; shift ;;
     -h|--help) usage 0 ;;
     *) echo "bench/run.sh: unknown option $1" >&2; usage 2 ;;
     esac
@@ -154,22 +158,27 @@ for s in ${ONLY//,/ }; do
     [[ ",$ALL_SWITCHES," == *",$s,"* ]] || die "unknown switch $s (known: $ALL_SWITCHES)"
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ && $WINDOWS =~ ^[1-9][0-9]*$ ]] || die "--rounds and --windows take a number"
-[ "$(id -u)" = 0 ] || die "must run as root (namespaces, XDP)"
+[ -n "$REPORT_FROM" ] || [ "$(id -u)" = 0 ] || die "must run as root (namespaces, XDP)"
 want() { [[ ",$SCEN," == *",$1,"* ]]; }
 
 # ------------------------------------------------------------ setup
+if [ -n "$REPORT_FROM" ]; then
+    [ -r "$REPORT_FROM" ] || die "cannot read $REPORT_FROM"
+    DEPS=0
+fi
 if [ $DEPS = 1 ]; then
     "$HERE/deps.sh" $([ $WITH_OVS = 1 ] && echo --with-ovs) >&2 || die "bench/deps.sh failed"
 fi
-for t in ip ethtool taskset ping iperf3 python3 clang gcc make; do
-    command -v $t >/dev/null || die "missing $t (run bench/deps.sh)"
-done
 mkdir -p "$TMPD" "$RESULTS" || die "cannot create $TMPD"
 trap 'trap - EXIT; cleanup; exit 130' INT TERM
 trap cleanup EXIT
-
-make -s -C "$HERE/gen" O="$XB_BUILD" >&2 || die "building bench/gen failed"
-if [[ ",$ONLY," == *",xswd,"* ]] && [ ! -x "$XSW_BUILD/xswd" ]; then
+if [ -z "$REPORT_FROM" ]; then
+    for t in ip ethtool taskset ping iperf3 python3 clang gcc make; do
+        command -v $t >/dev/null || die "missing $t (run bench/deps.sh)"
+    done
+    make -s -C "$HERE/gen" O="$XB_BUILD" >&2 || die "building bench/gen failed"
+fi
+if [ -z "$REPORT_FROM" ] && [[ ",$ONLY," == *",xswd,"* ]] && [ ! -x "$XSW_BUILD/xswd" ]; then
     log "building xsw in $XSW_BUILD"
     "$TOP/scripts/deps.sh" >&2 || die "scripts/deps.sh failed"
     ( cd "$TOP" && { [ -x configure ] || ./autogen.sh; } && mkdir -p "$XSW_BUILD" && cd "$XSW_BUILD" &&
@@ -528,7 +537,7 @@ perf_stop() {
     PROFC[$1|$2]=$(perf report -q --stdio --sort comm -i "$TMPD/perf-$1-$2.data" 2>/dev/null |
         awk '$1 ~ /%$/ { printf "%s%s %s", n++ ? ", " : "", $2, $1 } n >= 5 { exit }')
     PROF[$1|$2]=$(perf report -q --stdio --sort comm,sym -i "$TMPD/perf-$1-$2.data" 2>/dev/null |
-        awk '$1 ~ /%$/ && $3 ~ /^\[/ { printf "%s%s %s:%s", n++ ? ", " : "", $1, $2, $4 } n >= 10 { exit }')
+        awk '$1 ~ /%$/ && $3 ~ /^\[/ { printf "%s%s %s:%s", n++ ? ", " : "", $1, $2, substr($4, 1, 40) } n >= 6 { exit }')
 }
 # Flow setup: N new Ethernet sources, cycled until the slow path has a
 # megaflow for each; the rate is the slope of the datapath's flow count
@@ -662,6 +671,10 @@ cleanup_switch() {
     sleep 0.3
 }
 
+if [ -n "$REPORT_FROM" ]; then
+    # shellcheck disable=SC1090
+    . "$REPORT_FROM"
+else
 SWITCHES=()
 for s in ${ONLY//,/ }; do
     if [ "$s" = ovs ] && ! have_ovs; then
@@ -672,6 +685,7 @@ for s in ${ONLY//,/ }; do
     SWITCHES+=("$s")
 done
 STARTED=$(date -u +%FT%TZ)
+KERNEL=$(uname -r) NCPU=$(nproc)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 T_START=$SECONDS
 for ROUND in $(seq "$ROUNDS"); do
@@ -679,6 +693,15 @@ for ROUND in $(seq "$ROUNDS"); do
 done
 ELAPSED=$((SECONDS - T_START))
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+# Everything the report needs, for --report.
+{
+    declare -p S LO HI NOTE SKIP PMD PROF PROFC SWNOTE IDLE_FAIL
+    for v in STARTED LOAD0 LOAD1 ELAPSED WINDOWS DUR WARM ROUNDS TCP_REPS TCP_DUR \
+             SETUP_N GEN_CPU FWD_CPU ONLY KERNEL NCPU; do
+        declare -p $v
+    done
+} > "$RESULTS/latest.raw" 2>/dev/null
+fi
 
 # ------------------------------------------------------------ report
 stat3() { # samples -> "median min max"
@@ -741,7 +764,7 @@ target() { # LABEL VALUE GOAL OP -> "MET/MISSED ..."
 
 report() {
     local s r line
-    echo "xsw bench, $STARTED, $(uname -r), $(nproc) CPUs: generator on CPU $GEN_CPU, switch on CPU $FWD_CPU"
+    echo "xsw bench, $STARTED, $KERNEL, $NCPU CPUs: generator on CPU $GEN_CPU, switch on CPU $FWD_CPU"
     echo "UDP from an XDP live-frames generator, counted and dropped by XDP at the sink; 64 B frames"
     echo "(60 B + FCS) unless said; per cell: median [min-max] of $WINDOWS windows of ${DUR}s x $ROUNDS round(s)"
     echo "after ${WARM}s warm-up; ping 50 x 20 ms; iperf3 TCP $TCP_REPS x ${TCP_DUR}s; flow setup $WINDOWS x $SETUP_N new sources"
@@ -782,7 +805,9 @@ report() {
     printf '  %-58s %s\n' "  the same per core the switch got (xswd / ovs, / xskfwd)" \
         "$(ratio "$(med xswd pc_one)" "$(med ovs pc_one)"), $(ratio "$(med xswd pc_one)" "$(med xskfwd pc_one)")"
     target "10k flows, 1 megaflow: xswd / xswd one flow >= 0.9" "$(ratio "$(med xswd flows10k)" "$one_x")" 0.9 ">="
+    printf '  %-58s %s\n' "  the same per core the switch got" "$(ratio "$(med xswd pc_flows10k)" "$(med xswd pc_one)")"
     target "100k megaflows: xswd / xswd one flow >= 0.7" "$(ratio "$(med xswd mf100k)" "$one_x")" 0.7 ">="
+    printf '  %-58s %s\n' "  the same per core the switch got" "$(ratio "$(med xswd pc_mf100k)" "$(med xswd pc_one)")"
     target "ping RTT avg: xswd / ovs-afxdp <= 1.0" "$(ratio "$(med xswd ping)" "$(med ovs ping)")" 1.0 "<="
     target "idle CPU of xswd (% of a core) < 5" "$(med xswd idle | awk '{print ($1 == "") ? "-" : $1}')" 4.999 "<="
     if [ -n "${S[xswd|idle]:-}" ]; then
@@ -850,7 +875,7 @@ if command -v gnuplot >/dev/null; then
     gnuplot -e "datafile='$RESULTS/latest.dat'; outfile='$RESULTS/latest.png'" \
         -e "labels='$(for s in "${COLS[@]}"; do printf '%s ' "${SW_LABEL[$s]}"; done | sed 's/ $//')'" \
         -e "has_ping=${HAS[ping]}; has_tcp=${HAS[tcp]}; has_setup=${HAS[setup]}; has_idle=${HAS[idle]}" \
-        -e "subtitle='$STARTED, $(uname -r), $(nproc) CPUs; median of $WINDOWS x ${DUR}s windows x $ROUNDS round(s), bars min-max'" \
+        -e "subtitle='$STARTED, $KERNEL, $NCPU CPUs; median of $WINDOWS x ${DUR}s windows x $ROUNDS round(s), bars min-max'" \
         "$HERE/plot.gp" 2>"$TMPD/gnuplot.err" || log "gnuplot failed: $(head -3 "$TMPD/gnuplot.err")"
     [ -s "$RESULTS/latest.png" ] && log "plot: $RESULTS/latest.png"
 else

@@ -392,20 +392,20 @@ l2switch_port_del(struct l2switch *sw, uint32_t port_no)
 void
 l2switch_decision_init(struct l2switch_decision *d)
 {
-    memset(d, 0, offsetof(struct l2switch_decision, stub));
-    d->buf = d->stub;
-    d->buf_size = sizeof d->stub;
+    memset(d, 0, offsetof(struct l2switch_decision, inline_buf));
+    d->buf = d->inline_buf;
+    d->buf_size = sizeof d->inline_buf;
     d->actions = d->buf + MNL_NLMSG_HDRLEN;
 }
 
 void
 l2switch_decision_uninit(struct l2switch_decision *d)
 {
-    if (d->buf != d->stub) {
+    if (d->buf != d->inline_buf) {
         free(d->buf);
     }
-    d->buf = d->stub;
-    d->buf_size = sizeof d->stub;
+    d->buf = d->inline_buf;
+    d->buf_size = sizeof d->inline_buf;
 }
 
 static int
@@ -416,7 +416,7 @@ l2_decision_reserve(struct l2switch_decision *d, size_t size)
     if (size <= d->buf_size) {
         return 0;
     }
-    nb = d->buf == d->stub ? malloc(size) : realloc(d->buf, size);
+    nb = d->buf == d->inline_buf ? malloc(size) : realloc(d->buf, size);
     if (!nb) {
         return -ENOMEM;
     }

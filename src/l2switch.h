@@ -134,7 +134,7 @@ enum l2switch_verdict {
 
 const char *l2switch_verdict_name(enum l2switch_verdict);
 
-#define L2SWITCH_ACTIONS_STUB 512
+#define L2SWITCH_ACTIONS_INLINE 512
 
 /* Where a frame goes and what that decision read.  The actions are an
  * OVS_ACTION_ATTR_* list (empty for a drop) in the decision's own buffer. */
@@ -148,9 +148,9 @@ struct l2switch_decision {
     size_t actions_len;
 
     /* Private. */
-    uint8_t *buf;                   /* stub or heap */
+    uint8_t *buf;                   /* inline_buf or heap */
     size_t buf_size;
-    uint8_t stub[L2SWITCH_ACTIONS_STUB] __attribute__((aligned(8)));
+    uint8_t inline_buf[L2SWITCH_ACTIONS_INLINE] __attribute__((aligned(8)));
 };
 
 void l2switch_decision_init(struct l2switch_decision *);

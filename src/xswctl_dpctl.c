@@ -1411,22 +1411,6 @@ dpctl_exec(const struct xswctl_opts *opts, const char *cmd, int argc, const char
 }
 
 static int
-cmd_upcall_stats(const struct xswctl_opts *opts, int argc, char *argv[])
-{
-    static const char *const args[] = { "upcall-stats" };
-    unsigned int set;
-    int status = dpctl_options(argc, argv, 0, &set);
-
-    if (status) {
-        return status;
-    }
-    if (optind != argc) {
-        return xswctl_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
-    }
-    return dpctl_exec(opts, argv[0], 1, args);
-}
-
-static int
 cmd_pmd_stats(const struct xswctl_opts *opts, int argc, char *argv[])
 {
     static const char *const show[] = { "pmd-stats" };
@@ -1474,10 +1458,12 @@ cmd_log_level(const struct xswctl_opts *opts, int argc, char *argv[])
     return dpctl_exec(opts, argv[0], args[1] ? 2 : 1, args);
 }
 
+/* Commands xswd serves by name with no argument (upcall-stats, reload,
+ * version): the command line is passed on as it is. */
 static int
-cmd_version(const struct xswctl_opts *opts, int argc, char *argv[])
+cmd_exec_noargs(const struct xswctl_opts *opts, int argc, char *argv[])
 {
-    static const char *const args[] = { "version" };
+    const char *const args[] = { argv[0] };
     unsigned int set;
     int status = dpctl_options(argc, argv, 0, &set);
 
@@ -1533,22 +1519,6 @@ cmd_fdb_stats(const struct xswctl_opts *opts, int argc, char *argv[])
 }
 
 static int
-cmd_reload(const struct xswctl_opts *opts, int argc, char *argv[])
-{
-    static const char *const args[] = { "reload" };
-    unsigned int set;
-    int status = dpctl_options(argc, argv, 0, &set);
-
-    if (status) {
-        return status;
-    }
-    if (optind != argc) {
-        return xswctl_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
-    }
-    return dpctl_exec(opts, argv[0], 1, args);
-}
-
-static int
 cmd_revalidator_show(const struct xswctl_opts *opts, int argc, char *argv[])
 {
     return dpctl_bridge_cmd(opts, argc, argv, true);
@@ -1582,14 +1552,14 @@ const struct xswctl_cmd xswctl_dpctl_cmds[] = {
     { "revalidator-show", "BRIDGE",
       "flow aging and revalidation: idle timeout, flow limit, passes", cmd_revalidator_show },
     { "reload", "",
-      "re-read xswd's configuration file and apply what changed", cmd_reload },
+      "re-read xswd's configuration file and apply what changed", cmd_exec_noargs },
     { "upcall-stats", "",
-      "upcall queues: queued, lost, handled, and where upcalls go", cmd_upcall_stats },
+      "upcall queues: queued, lost, handled, and where upcalls go", cmd_exec_noargs },
     { "pmd-stats", "[--clear]",
       "per-worker packet and cache counters (--clear: zero them)", cmd_pmd_stats },
     { "log-level", "[LEVEL]",
       "show or set xswd's log level (error, warn, info, debug)", cmd_log_level },
     { "version", "",
-      "xswd's version", cmd_version },
+      "xswd's version", cmd_exec_noargs },
     { NULL, NULL, NULL, NULL },
 };
