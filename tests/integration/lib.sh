@@ -8,8 +8,9 @@
 #     tap_plan 4
 #
 # and then builds its topology with xsw_ns_add / xsw_veth_add, starts what
-# it tests with xsw_bg_start, and reports with tap_ok / tap_not_ok /
-# tap_check.  Output is TAP, as build-aux/tap-driver.sh reads it.
+# it tests with xsw_bg_start (xswd: xsw_xswd_start, driven with xsw_ctl),
+# and reports with tap_ok / tap_not_ok / tap_check.  Output is TAP, as
+# build-aux/tap-driver.sh reads it.
 #
 # Cleanup: everything made through these helpers (namespaces, links in the
 # root namespace, background processes, the scratch directory) is recorded
@@ -26,7 +27,8 @@
 #
 # Environment: XSW_BUILDDIR and XSW_SRCDIR (set by "make check"; default:
 # the build is the current directory, the source two levels above lib.sh).
-# XSW_T_TMP is a scratch directory removed at exit.
+# XSW_T_TMP is a scratch directory removed at exit; XSW_T_SOCK, xswd's
+# control socket for the xswd helpers, is $XSW_T_TMP/xswd.sock.
 
 XSW_T_PREFIX="xswt$$"
 XSW_SRCDIR=${XSW_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -40,6 +42,7 @@ _xsw_t_links=""
 _xsw_t_pids=""
 _xsw_t_hooks=""
 XSW_T_TMP=""
+XSW_T_SOCK=""
 
 # ------------------------------------------------------------------- TAP
 
@@ -128,6 +131,13 @@ xsw_require_file() {
     done
 }
 
+# xsw_require_xswd [FILE...]: skips the test unless xswd, xswctl, the XDP
+# program and each FILE are built.
+xsw_require_xswd() {
+    xsw_require_file "$XSW_BUILDDIR/xswd" "$XSW_BUILDDIR/xswctl" \
+        "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o" "$@"
+}
+
 # xsw_bpffs_ensure: mounts bpffs on /sys/fs/bpf when missing.  libxdp needs
 # it for its dispatcher (without it, it attaches programs alone).  The mount
 # is machine setup, as scripts/deps.sh does it, and stays.
@@ -207,6 +217,34 @@ xsw_has_xdp() {
     else
         ip -d link show dev "$1" 2>/dev/null | grep -q 'prog/xdp'
     fi
+}
+
+# xsw_ns_no_ipv6 NS: IPv6 off in namespace NS (no router or neighbour
+# solicitations: nothing on the wire but the test's own frames).
+xsw_ns_no_ipv6() {
+    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+}
+
+# xsw_neigh_static NS IF [ADDR LLADDR]...: permanent neighbour entries on IF
+# in namespace NS, ADDR at LLADDR for each pair (no ARP on the wire).
+xsw_neigh_static() {
+    _nns=$1
+    _nif=$2
+    shift 2
+    while [ $# -ge 2 ]; do
+        ip -n "$_nns" neigh replace "$1" lladdr "$2" dev "$_nif" nud permanent || return 1
+        shift 2
+    done
+}
+
+# xsw_no_xdp IF...: whether none of the IFs (root namespace) has an XDP
+# program attached.
+xsw_no_xdp() {
+    for _x in "$@"; do
+        xsw_has_xdp "$_x" && return 1
+    done
+    return 0
 }
 
 # xsw_leftovers: prints this test's namespaces and links that still exist.
@@ -302,6 +340,194 @@ xsw_wait_for() {
     return 0
 }
 
+# ---------------------------------------------------------------- traffic
+
+# xsw_ping_ok NS ADDR [COUNT [INTERVAL]]: COUNT pings (default 3) from
+# namespace NS to ADDR, INTERVAL seconds apart (default 0.2), every one
+# answered; if not, ping's output as diagnostics.
+xsw_ping_ok() {
+    ip netns exec "$1" ping -c "${3:-3}" -i "${4:-0.2}" -W 2 -q "$2" \
+        >"$XSW_T_TMP/ping_ok.out" 2>&1 ||
+        { sed 's/^/# /' "$XSW_T_TMP/ping_ok.out"; return 1; }
+}
+
+# xsw_udp_send NS ADDR PORT N: exactly N UDP datagrams of 2 bytes ("x\n")
+# from namespace NS to ADDR:PORT (bash's /dev/udp).
+xsw_udp_send() {
+    ip netns exec "$1" bash -c \
+        "for i in \$(seq $4); do echo x >/dev/udp/$2/$3; done" 2>/dev/null
+}
+
+# xsw_l2send NS IF [ARGS...]: tests/tools/l2send.py IF ARGS... in namespace
+# NS (crafted frames); its errors as diagnostics.
+xsw_l2send() {
+    _lns=$1
+    shift
+    ip netns exec "$_lns" /usr/bin/python3 "$XSW_SRCDIR/tests/tools/l2send.py" "$@" \
+        >/dev/null 2>"$XSW_T_TMP/l2send.err" ||
+        { sed 's/^/# l2send: /' "$XSW_T_TMP/l2send.err"; return 1; }
+}
+
+# xsw_cap_start NAME NS IF [ARGS...]: tcpdump on IF in namespace NS, as
+# background process NAME until xsw_cap_stop: link-level headers, numeric,
+# a line a frame; ARGS are more options and the filter.  Returns once it
+# listens.
+xsw_cap_start() {
+    _cn=$1
+    _cns=$2
+    _cif=$3
+    shift 3
+    xsw_bg_start "$_cn" ip netns exec "$_cns" tcpdump -i "$_cif" -e -nn -l -U "$@"
+    xsw_wait_for 5 grep -q "listening on" "$XSW_T_TMP/$_cn.err"
+}
+
+# xsw_cap_stop NAME...: lets the last frames arrive, stops the captures;
+# their lines are then in $XSW_T_TMP/NAME.out.
+xsw_cap_stop() {
+    sleep 0.5
+    for _cn in "$@"; do
+        xsw_bg_stop "$_cn" 3 >/dev/null
+    done
+    return 0
+}
+
+# xsw_cap_count NAME [PATTERN]: prints how many lines of capture NAME match
+# PATTERN (grep -E; all of them by default).
+xsw_cap_count() {
+    grep -cE "${2:-.}" "$XSW_T_TMP/$1.out"
+}
+
+# ------------------------------------------------------------------- xswd
+#
+# The build's xswd and xswctl, on the control socket $XSW_T_SOCK.
+
+# xsw_ini_section NAME [LINE...]: prints the INI section [NAME] with the
+# LINEs ("key = value"), then an empty line.
+xsw_ini_section() {
+    printf '[%s]\n' "$1"
+    shift
+    [ $# -gt 0 ] && printf '%s\n' "$@"
+    echo
+}
+
+# xsw_ini_port NAME BRIDGE IF PORT_NO [LINE...]: prints the section
+# [port.NAME], port PORT_NO of BRIDGE on interface IF, and the LINEs.
+xsw_ini_port() {
+    _in=$1
+    _ib=$2
+    _ii=$3
+    _ino=$4
+    shift 4
+    xsw_ini_section "port.$_in" "bridge = $_ib" "interface = $_ii" "port_no = $_ino" "$@"
+}
+
+# xsw_ctl ARGS...: xswctl ARGS on this test's xswd ($XSW_T_SOCK).
+xsw_ctl() {
+    "$XSW_BUILDDIR/xswctl" --socket "$XSW_T_SOCK" "$@"
+}
+
+# xsw_xswd_start NAME CONFIG [BRIDGE]: runs xswd on CONFIG as background
+# process NAME; returns 0 once it answers "show [BRIDGE]" on $XSW_T_SOCK
+# (the socket appears when every port is attached), 1 if not within 15 s.
+xsw_xswd_start() {
+    xsw_bg_start "$1" "$XSW_BUILDDIR/xswd" --config "$2"
+    xsw_wait_for 10 test -S "$XSW_T_SOCK" &&
+        xsw_wait_for 5 xsw_ctl show ${3:+"$3"} >/dev/null 2>&1
+}
+
+# xsw_check_xswd_start DESCRIPTION CONFIG [BRIDGE]: xsw_xswd_start as
+# "xswd", a test point (with xswd's log if it fails); bails out if xswd
+# does not start.
+xsw_check_xswd_start() {
+    if xsw_xswd_start xswd "$2" ${3:+"$3"}; then
+        tap_ok "$1"
+    else
+        tap_not_ok "$1" "$XSW_T_TMP/xswd.err"
+        tap_bail_out "xswd did not start"
+    fi
+}
+
+# xsw_log_clean FILE: whether FILE (a log) has no sanitizer report (ASan,
+# LSan, UBSan).
+xsw_log_clean() {
+    ! grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$1"
+}
+
+# xsw_check_log_clean DESCRIPTION FILE: a test point, xsw_log_clean FILE
+# (FILE shown if it fails).
+xsw_check_log_clean() {
+    if xsw_log_clean "$2"; then
+        tap_ok "$1"
+    else
+        tap_not_ok "$1" "$2"
+    fi
+}
+
+# xsw_check_running DESCRIPTION NAME: a test point, background process NAME
+# still runs (its stderr shown if not).
+xsw_check_running() {
+    if xsw_bg_running "$2"; then
+        tap_ok "$1"
+    else
+        tap_not_ok "$1" "$XSW_T_TMP/$2.err"
+    fi
+}
+
+# xsw_check_xswd_stop BRIDGE IF...: stops "xswd" with SIGTERM; five test
+# points: status 0 and "stopped" logged, no XDP program left on the IFs, no
+# TAP device BRIDGE and no socket file left, no sanitizer report logged.
+xsw_check_xswd_stop() {
+    _sbr=$1
+    shift
+    xsw_bg_stop xswd 10
+    _sst=$?
+    if [ "$_sst" = 0 ] && grep -q "stopped" "$XSW_T_TMP/xswd.err"; then
+        tap_ok "xswd stops on SIGTERM with status 0"
+    else
+        tap_not_ok "xswd stops on SIGTERM with status 0 (got $_sst)" "$XSW_T_TMP/xswd.err"
+    fi
+    _sifs=""
+    for _x in "$@"; do
+        _sifs="${_sifs:+$_sifs, }$_x"
+    done
+    tap_check "no XDP program left on $_sifs" xsw_no_xdp "$@"
+    tap_check "no TAP device $_sbr left" eval "! ip link show dev $_sbr >/dev/null 2>&1"
+    tap_check "no socket file left" test ! -e "$XSW_T_SOCK"
+    xsw_check_log_clean "no sanitizer report in xswd's log" "$XSW_T_TMP/xswd.err"
+}
+
+# xsw_show_lookups BRIDGE FIELD: prints a lookup counter (hit, missed,
+# lost) of "xswctl show BRIDGE".
+xsw_show_lookups() {
+    xsw_ctl show "$1" 2>/dev/null |
+        sed -n "s/^ *lookups:.*[ :]$2:\([0-9]*\).*/\1/p" | head -1
+}
+
+# xsw_fdb_stat BRIDGE TEXT: prints the number after "TEXT ... :" in
+# "xswctl fdb-stats BRIDGE".
+xsw_fdb_stat() {
+    xsw_ctl fdb-stats "$1" 2>/dev/null | sed -n "s/^ *$2[^:]*: *\([0-9]*\).*/\1/p" | head -1
+}
+
+# xsw_fdb_has BRIDGE PORT MAC: whether "xswctl fdb-show BRIDGE" lists MAC
+# on PORT, in VLAN 0.
+xsw_fdb_has() {
+    xsw_ctl fdb-show "$1" 2>/dev/null | grep -qE "^ +$2 +0 +$3 +[0-9]+$"
+}
+
+# xsw_rv_stat BRIDGE LABEL: prints the first number of the LABEL line of
+# "xswctl revalidator-show BRIDGE".
+xsw_rv_stat() {
+    xsw_ctl revalidator-show "$1" 2>/dev/null |
+        sed -n "s/^ *$2 *: *[(a-z ]*\([0-9][0-9]*\).*/\1/p" | head -1
+}
+
+# xsw_flow_field LINE FIELD: prints the value of FIELD (packets, bytes,
+# used) in LINE, a line of dump-flows ("used" in seconds, without the s).
+xsw_flow_field() {
+    printf '%s\n' "$1" | sed -n "s/.* $2:\([0-9.]*\)s\{0,1\},.*/\1/p"
+}
+
 # ----------------------------------------------------------------- cleanup
 
 # xsw_on_exit COMMAND: an extra cleanup step (a string for eval), run by
@@ -342,6 +568,19 @@ XSW_HOOKS
     XSW_T_TMP=""
 }
 
+# xsw_check_cleanup: xsw_cleanup, then a test point: none of this test's
+# namespaces and links is left (what the exit trap does, checked).
+xsw_check_cleanup() {
+    xsw_cleanup
+    _left=$(xsw_leftovers)
+    if [ -z "$_left" ]; then
+        tap_ok "nothing left: namespaces, links, processes"
+    else
+        tap_not_ok "nothing left: namespaces, links, processes"
+        tap_diag "left: $_left"
+    fi
+}
+
 _xsw_exit() {
     # Its own variable: the helpers share the "_" ones.
     _xsw_status=$?
@@ -358,6 +597,7 @@ _xsw_exit() {
 
 XSW_T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$XSW_T_PREFIX.XXXXXX") ||
     tap_bail_out "cannot create a scratch directory"
+XSW_T_SOCK=$XSW_T_TMP/xswd.sock
 trap _xsw_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM

@@ -22,18 +22,15 @@
 
 xsw_require_root
 xsw_require_cmd ip ethtool ping
-XSWD=$XSW_BUILDDIR/xswd
-XSWCTL=$XSW_BUILDDIR/xswctl
 PY=/usr/bin/python3
 L2SEND=$XSW_SRCDIR/tests/tools/l2send.py
-xsw_require_file "$XSWD" "$XSWCTL" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o" "$L2SEND"
+xsw_require_xswd "$L2SEND"
 [ -x "$PY" ] || tap_skip_all "needs $PY"
 xsw_bpffs_ensure
 
 tap_plan 14
 
 BR=$(xsw_name br)
-SOCK=$XSW_T_TMP/xswd.sock
 NET=10.213.0
 MAC_AGING=15
 IDLE_MS=1000
@@ -48,35 +45,21 @@ ns() {
     xsw_name "n$1"
 }
 
-xswctl() {
-    "$XSWCTL" --socket "$SOCK" "$@"
-}
-
 now_ms() {
     echo $(($(date +%s%N) / 1000000))
 }
 
-fdb_stat() {
-    xswctl fdb-stats "$BR" 2>/dev/null | sed -n "s/^ *$1[^:]*: *\([0-9]*\).*/\1/p" | head -1
-}
-
-# fdb_has PORT MAC: fdb-show lists MAC on PORT, VLAN 0.
-fdb_has() {
-    xswctl fdb-show "$BR" 2>/dev/null | grep -qE "^ +$1 +0 +$2 +[0-9]+$"
-}
-
 fdb_knows() {
-    xswctl fdb-show "$BR" 2>/dev/null | grep -qE " $1 "
+    xsw_ctl fdb-show "$BR" 2>/dev/null | grep -qE " $1 "
 }
 
+# ping_ok FROM TO: host FROM pings host TO's address, every echo answered.
 ping_ok() {
-    ip netns exec "$(ns "$1")" ping -c 3 -i 0.2 -W 2 -q "$NET.$2" \
-        >"$XSW_T_TMP/ping.out" 2>&1 ||
-        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
+    xsw_ping_ok "$(ns "$1")" "$NET.$2"
 }
 
 dump_flows() {
-    xswctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
+    xsw_ctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
 }
 
 # flow_line IN SRC DST: the dump-flows line of that Ethernet pair.
@@ -84,17 +67,9 @@ flow_line() {
     grep -F "in_port($1),eth(src=$2,dst=$3), " "$XSW_T_TMP/flows.out"
 }
 
-# rv_field LABEL: the first number of revalidator-show's LABEL line.
-rv_field() {
-    xswctl revalidator-show "$BR" 2>/dev/null |
-        sed -n "s/^ *$1 *: *[(a-z ]*\([0-9][0-9]*\).*/\1/p" | head -1
-}
-
 # ------------------------------------------------------------------ topology
 for n in 1 2 3 4 5; do
-    xsw_ns_add "$(ns $n)" &&
-        ip netns exec "$(ns $n)" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-            net.ipv6.conf.default.disable_ipv6=1 >/dev/null ||
+    xsw_ns_add "$(ns $n)" && xsw_ns_no_ipv6 "$(ns $n)" ||
         tap_bail_out "cannot create the namespaces"
 done
 for n in 1 2 3 4; do
@@ -119,30 +94,18 @@ for n in 1 2 3 4 5; do
     done
 done
 
-cat >"$XSW_T_TMP/xsw.ini" <<INI
-[global]
-socket = $SOCK
-umem_frames = 4096
-revalidate_interval_ms = $INTERVAL_MS
+{
+    xsw_ini_section global "socket = $XSW_T_SOCK" "umem_frames = 4096" \
+        "revalidate_interval_ms = $INTERVAL_MS"
+    xsw_ini_section "bridge.$BR" "internal_port = no" "flow_idle_timeout_ms = $IDLE_MS" \
+        "mac_aging = $MAC_AGING"
+    for n in 1 2 3 4 5; do
+        xsw_ini_port "p$n" "$BR" "$(xsw_name "p$n")" "$n"
+    done
+} >"$XSW_T_TMP/xsw.ini"
 
-[bridge.$BR]
-internal_port = no
-flow_idle_timeout_ms = $IDLE_MS
-mac_aging = $MAC_AGING
-INI
-for n in 1 2 3 4 5; do
-    printf '\n[port.p%s]\nbridge = %s\ninterface = %s\nport_no = %s\n' \
-        "$n" "$BR" "$(xsw_name "p$n")" "$n" >>"$XSW_T_TMP/xsw.ini"
-done
-
-xsw_bg_start xswd "$XSWD" --config "$XSW_T_TMP/xsw.ini"
-if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show "$BR" >/dev/null 2>&1; then
-    tap_ok "xswd starts with bridge $BR and five ports"
-else
-    tap_not_ok "xswd starts with bridge $BR and five ports" "$XSW_T_TMP/xswd.err"
-    tap_bail_out "xswd did not start"
-fi
-xswctl revalidator-show "$BR" >"$XSW_T_TMP/rv.out" 2>&1
+xsw_check_xswd_start "xswd starts with bridge $BR and five ports" "$XSW_T_TMP/xsw.ini" "$BR"
+xsw_ctl revalidator-show "$BR" >"$XSW_T_TMP/rv.out" 2>&1
 if grep -q "idle timeout *: $IDLE_MS ms (in force $IDLE_MS ms)" "$XSW_T_TMP/rv.out"; then
     tap_ok "revalidator-show: the idle timeout of the file, $IDLE_MS ms"
 else
@@ -155,11 +118,11 @@ fi
 ping_ok 2 1 && ping_ok 3 2 && ping_ok 4 2
 st=$?
 t_silent=$(now_ms)
-if [ $st = 0 ] && fdb_has 1 "$X" && fdb_has 2 "$(mac 2)" && fdb_has 3 "$(mac 3)" &&
-    fdb_has 4 "$(mac 4)"; then
+if [ $st = 0 ] && xsw_fdb_has "$BR" 1 "$X" && xsw_fdb_has "$BR" 2 "$(mac 2)" &&
+    xsw_fdb_has "$BR" 3 "$(mac 3)" && xsw_fdb_has "$BR" 4 "$(mac 4)"; then
     tap_ok "pings 2 -> 1, 3 -> 2, 4 -> 2: the four hosts learned on their ports"
 else
-    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
     tap_not_ok "pings 2 -> 1, 3 -> 2, 4 -> 2: the four hosts learned on their ports" \
         "$XSW_T_TMP/fdb.out"
 fi
@@ -168,7 +131,7 @@ xsw_bg_start pinger ip netns exec "$(ns 2)" ping -i 0.1 -W 1 -w 60 $NET.1
 # ----------------------------------------------------------- flow idle aging
 # Host 4's flows were used last just before t_silent: still there halfway
 # through the idle timeout, gone after it.
-idle0=$(rv_field deleted)
+idle0=$(xsw_rv_stat "$BR" deleted)
 wait_until() {
     _d=$(($1 - $(now_ms)))
     [ "$_d" -gt 0 ] && sleep "$(printf '%d.%03d' $((_d / 1000)) $((_d % 1000)))"
@@ -183,7 +146,7 @@ silent_flows_gone() {
 }
 if [ "$h4_flows" -ge 1 ] && xsw_wait_for 3 silent_flows_gone; then
     t=$(($(now_ms) - t_silent))
-    idle1=$(rv_field deleted)
+    idle1=$(xsw_rv_stat "$BR" deleted)
     if [ "$t" -ge $((IDLE_MS - 100)) ] && [ "$((idle1 - idle0))" -ge 2 ]; then
         tap_ok "the flows of the silent hosts 3 and 4 idle out (after $t ms; $((idle1 - idle0)) counted idle)"
     else
@@ -198,8 +161,8 @@ fi
 sleep 1
 dump_flows
 f=$(flow_line 2 "$(mac 2)" "$X")
-pk=$(echo "$f" | sed -n 's/.* packets:\([0-9]*\),.*/\1/p')
-used=$(echo "$f" | sed -n 's/.* used:\([0-9.]*\)s,.*/\1/p')
+pk=$(xsw_flow_field "$f" packets)
+used=$(xsw_flow_field "$f" used)
 t=$(($(now_ms) - t_silent))
 tap_diag "after $t ms: $f"
 if [ -n "$pk" ] && [ "$pk" -ge $((t / 100 - 10)) ] && [ -n "$used" ] &&
@@ -210,21 +173,20 @@ else
 fi
 
 # ------------------------------------------------------------- station move
-moved0=$(fdb_stat "Total number of port moved")
+moved0=$(xsw_fdb_stat "$BR" "Total number of port moved")
 ip -n "$(ns 1)" link set veth0 down
 ip -n "$(ns 5)" link set veth0 up
 # One broadcast from X on its new port: the bridge sees it move.
-ip netns exec "$(ns 5)" $PY "$L2SEND" veth0 --dport 9 >/dev/null 2>"$XSW_T_TMP/l2send.err" ||
-    sed 's/^/# l2send: /' "$XSW_T_TMP/l2send.err"
+xsw_l2send "$(ns 5)" veth0 --dport 9
 t_move=$(now_ms)
 x_on_5() {
-    fdb_has 5 "$X"
+    xsw_fdb_has "$BR" 5 "$X"
 }
 if xsw_wait_for 1 x_on_5; then
-    moved1=$(fdb_stat "Total number of port moved")
+    moved1=$(xsw_fdb_stat "$BR" "Total number of port moved")
     tap_ok "X moved: fdb-show has it on port 5 after $(($(now_ms) - t_move)) ms, moves counted $moved0 -> $moved1"
 else
-    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
     tap_not_ok "X moved: fdb-show has it on port 5 within 1 s" "$XSW_T_TMP/fdb.out"
 fi
 # The flow of host 2's pings to X now outputs to port 5, and no flow sends
@@ -246,14 +208,14 @@ tap_check "ping 2 -> X reaches X on port 5" ping_ok 2 1
 # Hosts 3 and 4 have been silent since t_silent; their entries must stay
 # until mac_aging has passed, then go.
 wait_until $((t_silent + (MAC_AGING - 3) * 1000))
-if fdb_has 3 "$(mac 3)" && fdb_has 4 "$(mac 4)"; then
+if xsw_fdb_has "$BR" 3 "$(mac 3)" && xsw_fdb_has "$BR" 4 "$(mac 4)"; then
     tap_ok "hosts 3 and 4 still learned $(($(now_ms) - t_silent)) ms after their last frame"
 else
-    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
     tap_not_ok "hosts 3 and 4 still learned $(($(now_ms) - t_silent)) ms after their last frame" \
         "$XSW_T_TMP/fdb.out"
 fi
-expired0=$(fdb_stat "Total number of expired")
+expired0=$(xsw_fdb_stat "$BR" "Total number of expired")
 silent_forgotten() {
     ! fdb_knows "$(mac 3)" && ! fdb_knows "$(mac 4)"
 }
@@ -265,36 +227,37 @@ if xsw_wait_for 8 silent_forgotten; then
         tap_not_ok "hosts 3 and 4 forgotten too early: $t ms after their last frame (mac_aging = $MAC_AGING s)"
     fi
 else
-    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
     tap_not_ok "hosts 3 and 4 forgotten within $((MAC_AGING + 5)) s of their last frame" \
         "$XSW_T_TMP/fdb.out"
 fi
 # Entries are removed from the table by the aging run, which may come a
 # little after they stop being shown.
 expired_counted() {
-    _e=$(fdb_stat "Total number of expired")
+    _e=$(xsw_fdb_stat "$BR" "Total number of expired")
     [ -n "$_e" ] && [ "$_e" -ge 2 ]
 }
 if xsw_wait_for 3 expired_counted; then
-    tap_ok "fdb-stats counts them expired ($expired0 -> $(fdb_stat "Total number of expired"))"
+    tap_ok "fdb-stats counts them expired ($expired0 -> $(xsw_fdb_stat "$BR" "Total number of expired"))"
 else
-    xswctl fdb-stats "$BR" >"$XSW_T_TMP/stats.out" 2>&1
+    xsw_ctl fdb-stats "$BR" >"$XSW_T_TMP/stats.out" 2>&1
     tap_not_ok "fdb-stats counts them expired" "$XSW_T_TMP/stats.out"
 fi
 # Host 2's frames have all matched megaflows since before t_silent (at
 # most 15 s ago): only its flows' statistics kept it learned.
-touched=$(rv_field "MACs refreshed")
-if fdb_has 2 "$(mac 2)" && fdb_has 5 "$X" && [ -n "$touched" ] && [ "$touched" -gt 0 ]; then
+touched=$(xsw_rv_stat "$BR" "MACs refreshed")
+if xsw_fdb_has "$BR" 2 "$(mac 2)" && xsw_fdb_has "$BR" 5 "$X" && [ -n "$touched" ] &&
+    [ "$touched" -gt 0 ]; then
     tap_ok "host 2 and X, whose frames match megaflows only, stay learned ($touched refreshes from flow statistics)"
 else
-    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
     tap_not_ok "host 2 and X, whose frames match megaflows only, stay learned" "$XSW_T_TMP/fdb.out"
 fi
 
 # ------------------------------------------------------- all traffic stops
 xsw_bg_stop pinger >/dev/null
 no_flows() {
-    xswctl show "$BR" 2>/dev/null | grep -q '^ *flows: 0$'
+    xsw_ctl show "$BR" 2>/dev/null | grep -q '^ *flows: 0$'
 }
 t0=$(now_ms)
 if xsw_wait_for 4 no_flows; then
@@ -304,8 +267,4 @@ else
     tap_not_ok "traffic stopped: every flow idles out within 4 s" "$XSW_T_TMP/flows.out"
 fi
 
-if xsw_bg_running xswd; then
-    tap_ok "xswd still runs"
-else
-    tap_not_ok "xswd still runs" "$XSW_T_TMP/xswd.err"
-fi
+xsw_check_running "xswd still runs" xswd

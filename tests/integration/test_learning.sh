@@ -29,18 +29,15 @@
 
 xsw_require_root
 xsw_require_cmd ip ethtool ping tcpdump
-XSWD=$XSW_BUILDDIR/xswd
-XSWCTL=$XSW_BUILDDIR/xswctl
 PY=/usr/bin/python3
 L2SEND=$XSW_SRCDIR/tests/tools/l2send.py
-xsw_require_file "$XSWD" "$XSWCTL" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o" "$L2SEND"
+xsw_require_xswd "$L2SEND"
 [ -x "$PY" ] || tap_skip_all "needs $PY"
 xsw_bpffs_ensure
 
 tap_plan 27
 
 BR=$(xsw_name br)
-SOCK=$XSW_T_TMP/xswd.sock
 NET=10.211.0
 N_TCP=1000
 MAC_TABLE_SIZE=16
@@ -55,93 +52,56 @@ ns() {
     xsw_name "n$1"
 }
 
-xswctl() {
-    "$XSWCTL" --socket "$SOCK" "$@"
-}
-
-# show_field FIELD: a lookup counter of `show` (hit, missed, lost).
-show_field() {
-    xswctl show "$BR" 2>/dev/null | sed -n "s/^ *lookups:.*[ :]$1:\([0-9]*\).*/\1/p" | head -1
-}
-
-# fdb_stat TEXT: the number after "TEXT ... :" in fdb-stats.
-fdb_stat() {
-    xswctl fdb-stats "$BR" 2>/dev/null | sed -n "s/^ *$1[^:]*: *\([0-9]*\).*/\1/p" | head -1
-}
-
-# fdb_has PORT MAC: fdb-show lists MAC on PORT, VLAN 0.
-fdb_has() {
-    xswctl fdb-show "$BR" 2>/dev/null | grep -qE "^ +$1 +0 +$2 +[0-9]+$"
-}
-
 fdb_entries() {
-    xswctl fdb-show "$BR" 2>/dev/null | grep -cE '^ +[0-9A-Z]+ +[0-9]+ +[0-9a-f:]{17} '
+    xsw_ctl fdb-show "$BR" 2>/dev/null | grep -cE '^ +[0-9A-Z]+ +[0-9]+ +[0-9a-f:]{17} '
 }
 
-# ping_ok FROM TO [COUNT [INTERVAL]]: every echo answered.
+# ping_ok FROM TO [COUNT [INTERVAL]]: host FROM pings host TO, COUNT
+# times (default 2), every echo answered.
 ping_ok() {
-    ip netns exec "$(ns "$1")" ping -c "${3:-2}" -i "${4:-0.2}" -W 2 -q "$NET.$2" \
-        >"$XSW_T_TMP/ping.out" 2>&1 ||
-        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
+    xsw_ping_ok "$(ns "$1")" "$NET.$2" "${3:-2}" "${4:-0.2}"
 }
 
 # l2send N ARGS...: l2send.py on host N's veth0.
 l2send() {
     _h=$1
     shift
-    ip netns exec "$(ns "$_h")" $PY "$L2SEND" veth0 "$@" >/dev/null 2>"$XSW_T_TMP/l2send.err" ||
-        { sed 's/^/# l2send: /' "$XSW_T_TMP/l2send.err"; return 1; }
+    xsw_l2send "$(ns "$_h")" veth0 "$@"
 }
 
-# cap_start NAME HOST FILTER...: tcpdump on host HOST's veth0 until
-# cap_stop NAME; returns once it listens.
+# all_learned: fdb-show has each of the four hosts on its port.
+all_learned() {
+    xsw_fdb_has "$BR" 1 "$(mac 1)" && xsw_fdb_has "$BR" 2 "$(mac 2)" &&
+        xsw_fdb_has "$BR" 3 "$(mac 3)" && xsw_fdb_has "$BR" 4 "$(mac 4)"
+}
+
+# cap_start NAME HOST FILTER...: a capture on host HOST's veth0, until
+# xsw_cap_stop NAME.
 cap_start() {
     _n=$1
     _h=$2
     shift 2
-    xsw_bg_start "$_n" ip netns exec "$(ns "$_h")" tcpdump -i veth0 -e -nn -l -U "$@"
-    xsw_wait_for 5 grep -q "listening on" "$XSW_T_TMP/$_n.err"
-}
-
-# cap_stop NAME...: lets the last frames arrive, stops the captures; their
-# lines are then in $XSW_T_TMP/NAME.out.
-cap_stop() {
-    sleep 0.5
-    for _n in "$@"; do
-        xsw_bg_stop "$_n" 3 >/dev/null
-    done
-    return 0
-}
-
-# cap_count NAME PATTERN: captured lines that match PATTERN (grep -E).
-cap_count() {
-    grep -cE "$2" "$XSW_T_TMP/$1.out"
-}
-
-revalidator_passes() {
-    xswctl revalidator-show "$BR" 2>/dev/null | sed -n 's/^ *passes *: *\([0-9]*\).*/\1/p'
+    xsw_cap_start "$_n" "$(ns "$_h")" veth0 "$@"
 }
 
 # passes_since P0 N: the revalidator has completed N passes since its
 # count was P0.
 passes_since() {
-    [ $(($(revalidator_passes) - $1)) -ge "$2" ]
+    [ $(($(xsw_rv_stat "$BR" passes) - $1)) -ge "$2" ]
 }
 
 # wait_passes N: until the revalidator has completed N more passes.
 wait_passes() {
-    xsw_wait_for 10 passes_since "$(revalidator_passes)" "$1"
+    xsw_wait_for 10 passes_since "$(xsw_rv_stat "$BR" passes)" "$1"
 }
 
 dump_flows() {
-    xswctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
+    xsw_ctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
 }
 
 # ------------------------------------------------------------------ topology
 for n in 1 2 3 4; do
-    xsw_ns_add "$(ns $n)" &&
-        ip netns exec "$(ns $n)" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-            net.ipv6.conf.default.disable_ipv6=1 >/dev/null &&
+    xsw_ns_add "$(ns $n)" && xsw_ns_no_ipv6 "$(ns $n)" &&
         xsw_veth_add "$(xsw_name "p$n")" "$(ns $n)" veth0 "$NET.$n/24" &&
         ip -n "$(ns $n)" link set veth0 address "$(mac $n)" ||
         tap_bail_out "cannot build host $n"
@@ -152,28 +112,16 @@ for n in 1 2 3 4; do
     done
 done
 
-cat >"$XSW_T_TMP/xsw.ini" <<INI
-[global]
-socket = $SOCK
-umem_frames = 4096
-flow_idle_timeout_ms = 600000
-mac_table_size = $MAC_TABLE_SIZE
+{
+    xsw_ini_section global "socket = $XSW_T_SOCK" "umem_frames = 4096" \
+        "flow_idle_timeout_ms = 600000" "mac_table_size = $MAC_TABLE_SIZE"
+    xsw_ini_section "bridge.$BR" "internal_port = no"
+    for n in 1 2 3 4; do
+        xsw_ini_port "p$n" "$BR" "$(xsw_name "p$n")" "$n"
+    done
+} >"$XSW_T_TMP/xsw.ini"
 
-[bridge.$BR]
-internal_port = no
-INI
-for n in 1 2 3 4; do
-    printf '\n[port.p%s]\nbridge = %s\ninterface = %s\nport_no = %s\n' \
-        "$n" "$BR" "$(xsw_name "p$n")" "$n" >>"$XSW_T_TMP/xsw.ini"
-done
-
-xsw_bg_start xswd "$XSWD" --config "$XSW_T_TMP/xsw.ini"
-if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show "$BR" >/dev/null 2>&1; then
-    tap_ok "xswd starts with bridge $BR and four ports"
-else
-    tap_not_ok "xswd starts with bridge $BR and four ports" "$XSW_T_TMP/xswd.err"
-    tap_bail_out "xswd did not start"
-fi
+xsw_check_xswd_start "xswd starts with bridge $BR and four ports" "$XSW_T_TMP/xsw.ini" "$BR"
 
 n=$(fdb_entries)
 if [ "$n" = 0 ]; then
@@ -188,16 +136,16 @@ fi
 cap_start c2 2 udp && cap_start c3 3 udp && cap_start c4 4 udp ||
     tap_bail_out "tcpdump does not start"
 l2send 1 --dst "$(mac 2)" --dport 40001 --count 5
-cap_stop c2 c3 c4
-n2=$(cap_count c2 '\.40001: UDP')
-n3=$(cap_count c3 '\.40001: UDP')
-n4=$(cap_count c4 '\.40001: UDP')
+xsw_cap_stop c2 c3 c4
+n2=$(xsw_cap_count c2 '\.40001: UDP')
+n3=$(xsw_cap_count c3 '\.40001: UDP')
+n4=$(xsw_cap_count c4 '\.40001: UDP')
 if [ "$n2" = 5 ] && [ "$n3" = 5 ] && [ "$n4" = 5 ]; then
     tap_ok "to an unknown station: flooded to ports 2, 3 and 4 (5 frames each)"
 else
     tap_not_ok "to an unknown station: flooded to ports 2, 3 and 4 (got $n2, $n3, $n4 of 5)"
-    xswctl show -s "$BR" >"$XSW_T_TMP/show.out" 2>&1
-    xswctl dump-flows "$BR" >>"$XSW_T_TMP/show.out" 2>&1
+    xsw_ctl show -s "$BR" >"$XSW_T_TMP/show.out" 2>&1
+    xsw_ctl dump-flows "$BR" >>"$XSW_T_TMP/show.out" 2>&1
     sed 's/^/# /' "$XSW_T_TMP/show.out" "$XSW_T_TMP/c3.out"
 fi
 
@@ -206,10 +154,10 @@ tap_check "ping host 1 <-> host 2" ping_ok 1 2
 cap_start c2b 2 udp && cap_start c3b 3 udp && cap_start c4b 4 udp ||
     tap_bail_out "tcpdump does not start"
 l2send 1 --dst "$(mac 2)" --dport 40002 --count 5
-cap_stop c2b c3b c4b
-n2=$(cap_count c2b '\.40002: UDP')
-n3=$(cap_count c3b '\.40002: UDP')
-n4=$(cap_count c4b '\.40002: UDP')
+xsw_cap_stop c2b c3b c4b
+n2=$(xsw_cap_count c2b '\.40002: UDP')
+n3=$(xsw_cap_count c3b '\.40002: UDP')
+n4=$(xsw_cap_count c4b '\.40002: UDP')
 if [ "$n2" = 5 ] && [ "$n3" = 0 ] && [ "$n4" = 0 ]; then
     tap_ok "to a learned station: port 2 alone (5 frames; none at ports 3, 4)"
 else
@@ -222,9 +170,8 @@ for pair in "1 3" "1 4" "2 3" "2 4" "3 4"; do
     tap_check "ping host $1 <-> host $2" ping_ok "$1" "$2"
 done
 
-xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
-if fdb_has 1 "$(mac 1)" && fdb_has 2 "$(mac 2)" && fdb_has 3 "$(mac 3)" &&
-    fdb_has 4 "$(mac 4)" && [ "$(fdb_entries)" = 4 ]; then
+xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+if all_learned && [ "$(fdb_entries)" = 4 ]; then
     tap_ok "fdb-show: each host's address on its port, VLAN 0, nothing else"
 else
     tap_not_ok "fdb-show: each host's address on its port, VLAN 0, nothing else" \
@@ -244,13 +191,14 @@ l2send 3 --dst 01:80:c2:00:00:00 --dport 40012 --count 5
 l2send 3 --dst 01:00:5e:00:00:fb --dport 40013 --count 5
 l2send 3 --src 03:00:00:d3:00:03 --dport 40014 --count 5
 l2send 3 --src 00:00:00:00:00:00 --dport 40015 --count 5
-cap_stop s1 s2 s4
+xsw_cap_stop s1 s2 s4
 # seen DPORT: how many of those frames hosts 1, 2 and 4 received.
 seen() {
-    echo "$(cap_count s1 "\\.$1: UDP") $(cap_count s2 "\\.$1: UDP") $(cap_count s4 "\\.$1: UDP")"
+    echo "$(xsw_cap_count s1 "\\.$1: UDP") $(xsw_cap_count s2 "\\.$1: UDP")" \
+        "$(xsw_cap_count s4 "\\.$1: UDP")"
 }
 got=$(seen 40011)
-if [ "$got" = "0 0 0" ] && fdb_has 3 02:00:00:d3:00:33; then
+if [ "$got" = "0 0 0" ] && xsw_fdb_has "$BR" 3 02:00:00:d3:00:33; then
     tap_ok "to a station on the input port: dropped (its source learned on port 3)"
 else
     tap_not_ok "to a station on the input port: dropped (received by hosts 1, 2, 4: $got)"
@@ -268,7 +216,7 @@ else
     tap_not_ok "to a multicast group: flooded to hosts 1, 2 and 4 (got $got of 5 each)"
 fi
 tap_diag "from a multicast source, received by hosts 1, 2, 4: $(seen 40014); from 00:00:00:00:00:00: $(seen 40015)"
-xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
 if ! grep -qE ' (03:00:00:d3:00:03|00:00:00:00:00:00) ' "$XSW_T_TMP/fdb.out" &&
     [ "$(fdb_entries)" = 5 ]; then
     tap_ok "multicast and all-zero sources are not learned"
@@ -280,13 +228,13 @@ fi
 # Hosts 1 and 2 have exchanged frames both ways: a second burst between
 # them matches the megaflows installed for the first and misses nothing.
 ping_ok 1 2 2 0.05
-miss0=$(show_field missed)
-hit0=$(show_field hit)
+miss0=$(xsw_show_lookups "$BR" missed)
+hit0=$(xsw_show_lookups "$BR" hit)
 ping_ok 1 2 20 0.02 &&
     l2send 2 --dst "$(mac 1)" --ip-src $NET.2 --ip-dst $NET.1 --dport 40003 --count 20
 sleep 0.3
-miss1=$(show_field missed)
-hit1=$(show_field hit)
+miss1=$(xsw_show_lookups "$BR" missed)
+hit1=$(xsw_show_lookups "$BR" hit)
 tap_diag "lookups before the burst: hit $hit0 missed $miss0; after: hit $hit1 missed $miss1"
 if [ -n "$miss0" ] && [ "$miss1" = "$miss0" ] && [ $((hit1 - hit0)) -ge 60 ]; then
     tap_ok "a second burst 1 <-> 2 (20 pings, 20 frames) hits megaflows only: missed stays $miss0"
@@ -332,11 +280,11 @@ PY
 xsw_bg_start tcpsrv ip netns exec "$(ns 2)" $PY "$XSW_T_TMP/tcp_server.py" $NET.2 5001
 xsw_wait_for 5 grep -q listening "$XSW_T_TMP/tcpsrv.out" ||
     tap_bail_out "the TCP server does not start"
-xswctl del-flows "$BR" >/dev/null 2>&1
-miss0=$(show_field missed)
+xsw_ctl del-flows "$BR" >/dev/null 2>&1
+miss0=$(xsw_show_lookups "$BR" missed)
 ok=$(ip netns exec "$(ns 1)" $PY "$XSW_T_TMP/tcp_client.py" $NET.2 5001 $N_TCP \
     2>"$XSW_T_TMP/tcp_client.err")
-miss1=$(show_field missed)
+miss1=$(xsw_show_lookups "$BR" missed)
 xsw_bg_stop tcpsrv >/dev/null
 if [ "$ok" = $N_TCP ]; then
     tap_ok "$N_TCP TCP connections host 1 -> host 2, each with its answer"
@@ -358,8 +306,8 @@ flow_of() {
 }
 f12=$(flow_of 1 1 2)
 f21=$(flow_of 2 2 1)
-p12=$(echo "$f12" | sed -n 's/.* packets:\([0-9]*\),.*/\1/p')
-p21=$(echo "$f21" | sed -n 's/.* packets:\([0-9]*\),.*/\1/p')
+p12=$(xsw_flow_field "$f12" packets)
+p21=$(xsw_flow_field "$f21" packets)
 if [ -n "$p12" ] && [ "$p12" -ge $((3 * N_TCP)) ] && [ -n "$p21" ] &&
     [ "$p21" -ge $((2 * N_TCP)) ] && echo "$f12" | grep -q 'flags:[^,]*S' &&
     echo "$f12" | grep -q 'flags:[^,]*F' && echo "$f12" | grep -q 'actions:2$' &&
@@ -375,7 +323,7 @@ else
 fi
 # With -m every field is shown with its mask: those above Ethernet must
 # all be wildcarded (a mask of zeros).
-xswctl dump-flows -m "$BR" >"$XSW_T_TMP/flows_m.out" 2>&1
+xsw_ctl dump-flows -m "$BR" >"$XSW_T_TMP/flows_m.out" 2>&1
 l34=$(grep -oE '(eth_type|ipv4|ipv6|tcp|udp|arp|icmp)\([^)]*\)' "$XSW_T_TMP/flows_m.out")
 bad=$(echo "$l34" | grep -oE '[a-z_]+=[^,()]*' | grep -vE '/(0x)?[0:.]*$')
 if [ -n "$l34" ] && [ -z "$bad" ]; then
@@ -391,10 +339,10 @@ fi
 # through the learning table): the connections above would bring hosts 1
 # and 2 back at once.  Two passes first, so that their statistics are old.
 wait_passes 2
-flushed0=$(fdb_stat "Total number of flushed")
-xswctl fdb-flush "$BR" >"$XSW_T_TMP/flush.out" 2>&1
+flushed0=$(xsw_fdb_stat "$BR" "Total number of flushed")
+xsw_ctl fdb-flush "$BR" >"$XSW_T_TMP/flush.out" 2>&1
 st=$?
-flushed1=$(fdb_stat "Total number of flushed")
+flushed1=$(xsw_fdb_stat "$BR" "Total number of flushed")
 # The four hosts and the second station behind port 3.
 if [ $st = 0 ] && [ "$(fdb_entries)" = 0 ] && [ $((flushed1 - flushed0)) = 5 ] &&
     grep -q "(5 entries)" "$XSW_T_TMP/flush.out"; then
@@ -406,13 +354,10 @@ fi
 # The flows outlive the flush (their actions become floods): the frames
 # of hosts 1 to 4 match them and the hosts are learned again from the
 # flows' statistics, at the revalidator's next pass, or on a miss.
-all_learned() {
-    fdb_has 1 "$(mac 1)" && fdb_has 2 "$(mac 2)" && fdb_has 3 "$(mac 3)" && fdb_has 4 "$(mac 4)"
-}
 if ping_ok 1 2 && ping_ok 3 4 && xsw_wait_for 3 all_learned; then
     tap_ok "after the flush, traffic gets through and the four hosts are learned again"
 else
-    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
     tap_not_ok "after the flush, traffic gets through and the four hosts are learned again" \
         "$XSW_T_TMP/fdb.out"
 fi
@@ -421,11 +366,11 @@ fi
 # Host 4 sends N_FLOOD frames, each from a random source address, to an
 # address nobody has (flooded, dropped by the hosts).  The table fills up
 # to MAC_TABLE_SIZE and the rest are counted as not learned.
-over0=$(fdb_stat "Sources not learned")
+over0=$(xsw_fdb_stat "$BR" "Sources not learned")
 l2send 4 --src random --count $N_FLOOD --dst 02:00:00:d3:ee:ee --dport 40004
 sleep 0.5
-over1=$(fdb_stat "Sources not learned")
-xswctl fdb-stats "$BR" >"$XSW_T_TMP/stats.out" 2>&1
+over1=$(xsw_fdb_stat "$BR" "Sources not learned")
+xsw_ctl fdb-stats "$BR" >"$XSW_T_TMP/stats.out" 2>&1
 sed 's/^/# /' "$XSW_T_TMP/stats.out"
 min_over=$((N_FLOOD - (MAC_TABLE_SIZE - 4)))
 if [ -n "$over1" ] && [ $((over1 - over0)) -ge $min_over ] &&
@@ -434,27 +379,22 @@ if [ -n "$over1" ] && [ $((over1 - over0)) -ge $min_over ] &&
 else
     tap_not_ok "$N_FLOOD random sources: table full, \"Sources not learned\" +$((${over1:-0} - ${over0:-0})) (>= $min_over)"
 fi
-if fdb_has 1 "$(mac 1)" && fdb_has 2 "$(mac 2)" && fdb_has 3 "$(mac 3)" &&
-    fdb_has 4 "$(mac 4)"; then
+if all_learned; then
     tap_ok "the four hosts are still in the full table"
 else
-    xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+    xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
     tap_not_ok "the four hosts are still in the full table" "$XSW_T_TMP/fdb.out"
 fi
 # Known stations are still forwarded to, and to their port alone.
 cap_start c3c 3 icmp || tap_bail_out "tcpdump does not start"
 ping_ok 1 2 5 0.05 && ping_ok 2 4 5 0.05 && ping_ok 4 1 5 0.05
 st=$?
-cap_stop c3c
-n3=$(cap_count c3c 'ICMP echo')
+xsw_cap_stop c3c
+n3=$(xsw_cap_count c3c 'ICMP echo')
 if [ $st = 0 ] && [ "$n3" = 0 ] && ping_ok 3 1; then
     tap_ok "with the table full, the known hosts reach each other, unicast (no echo at host 3)"
 else
     tap_not_ok "with the table full, the known hosts reach each other, unicast (status $st, $n3 echoes at host 3)"
 fi
 
-if xsw_bg_running xswd; then
-    tap_ok "xswd still runs"
-else
-    tap_not_ok "xswd still runs" "$XSW_T_TMP/xswd.err"
-fi
+xsw_check_running "xswd still runs" xswd

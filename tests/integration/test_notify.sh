@@ -18,7 +18,7 @@ xsw_require_cmd ip ethtool setpriv python3
 XSWD=$XSW_BUILDDIR/xswd
 XSWCTL=$XSW_BUILDDIR/xswctl
 UNIT=$XSW_BUILDDIR/systemd/xswd.service
-xsw_require_file "$XSWD" "$XSWCTL" "$UNIT" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o"
+xsw_require_xswd "$UNIT"
 xsw_bpffs_ensure
 
 tap_plan 13
@@ -88,23 +88,12 @@ mkdir "$XSW_T_TMP/run" || tap_bail_out "no scratch directory"
 xsw_ns_add "$NS1" && xsw_ns_add "$NS2" || tap_bail_out "cannot create namespaces"
 xsw_veth_add "$A" "$NS1" veth0 && xsw_veth_add "$B" "$NS2" veth0 ||
     tap_bail_out "cannot create veth pairs"
-cat >"$XSW_T_TMP/xsw.ini" <<EOF
-[global]
-socket = $SOCK
-umem_frames = 4096
-
-[bridge.$BR]
-
-[port.pa]
-bridge = $BR
-interface = $A
-port_no = 1
-
-[port.pb]
-bridge = $BR
-interface = $B
-port_no = 2
-EOF
+{
+    xsw_ini_section global "socket = $SOCK" "umem_frames = 4096"
+    xsw_ini_section "bridge.$BR"
+    xsw_ini_port pa "$BR" "$A" 1
+    xsw_ini_port pb "$BR" "$B" 2
+} >"$XSW_T_TMP/xsw.ini"
 # shellcheck disable=SC2086
 set -- $EXEC
 shift
@@ -195,8 +184,7 @@ if awk '/^READY=1/ { r = NR } /^STOPPING=1/ { s = NR } END { exit !(r && s > r) 
 else
     tap_not_ok "no STOPPING=1 after READY=1" "$XSW_T_TMP/sd.out"
 fi
-if ! xsw_has_xdp "$A" && ! xsw_has_xdp "$B" && ! ip link show "$BR" >/dev/null 2>&1 &&
-    [ ! -e "$SOCK" ]; then
+if xsw_no_xdp "$A" "$B" && ! ip link show "$BR" >/dev/null 2>&1 && [ ! -e "$SOCK" ]; then
     tap_ok "with the unit's capabilities, stopping leaves no XDP program, TAP device or socket"
 else
     ip -d link show "$A" >left.out 2>&1

@@ -57,18 +57,8 @@ start() {
     return 1
 }
 
-# Three pings, none lost (the first waits for ARP, through the forwarder too).
-ping_ns2() {
-    ip netns exec "$NS1" ping -c 3 -i 0.2 -W 2 -q $IP2 >"$XSW_T_TMP/ping.out" 2>&1 ||
-        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
-}
-
 udp_noports() {
     ip netns exec "$NS2" awk '/^Udp: [0-9]/ { print $3 }' /proc/net/snmp
-}
-
-no_xdp_left() {
-    ! xsw_has_xdp "$A" && ! xsw_has_xdp "$B"
 }
 
 # ------------------------------------------------------------------ topology
@@ -79,12 +69,12 @@ xsw_ns_add "$NS1" && xsw_ns_add "$NS2" &&
 
 # ------------------------------------------------------- default (auto) mode
 start pc
-tap_check "ping $NS1 -> $NS2 through the forwarder" ping_ns2
+# Three pings, none lost (the first waits for ARP, through the forwarder too).
+tap_check "ping $NS1 -> $NS2 through the forwarder" xsw_ping_ok "$NS1" $IP2
 
 # UDP to a closed port: ns2's kernel counts each datagram in Udp NoPorts.
 before=$(udp_noports)
-ip netns exec "$NS1" bash -c \
-    "for i in \$(seq $N_UDP); do echo x >/dev/udp/$IP2/9; done" 2>/dev/null
+xsw_udp_send "$NS1" $IP2 9 $N_UDP
 udp_arrived() {
     [ $(($(udp_noports) - before)) -ge $N_UDP ]
 }
@@ -145,11 +135,11 @@ if [ -n "$lu" ] &&
 else
     tap_not_ok "umem: every frame back in the pool or counted lost" "$XSW_T_TMP/pc.out"
 fi
-tap_check "no XDP program left on $A and $B" no_xdp_left
+tap_check "no XDP program left on $A and $B" xsw_no_xdp "$A" "$B"
 
 # --------------------------------------------------------- forced skb mode
 start pcskb -m skb
-tap_check "ping through the forwarder in skb mode" ping_ns2
+tap_check "ping through the forwarder in skb mode" xsw_ping_ok "$NS1" $IP2
 xsw_bg_stop pcskb
 st=$?
 la=$(report pcskb "$A")
@@ -162,7 +152,7 @@ else
     tap_not_ok "reported: skb XDP on both, frames forwarded" \
         "$XSW_T_TMP/pcskb.out" "$XSW_T_TMP/pcskb.err"
 fi
-tap_check "no XDP program left after skb mode" no_xdp_left
+tap_check "no XDP program left after skb mode" xsw_no_xdp "$A" "$B"
 
 # ------------------------------------------------------------------ errors
 NOPE=$(xsw_name zz)
@@ -175,7 +165,7 @@ else
     tap_not_ok "a missing device: non-zero status and a message naming it" \
         "$XSW_T_TMP/nodev.err"
 fi
-tap_check "$A, opened before the failure, is left without XDP" no_xdp_left
+tap_check "$A, opened before the failure, is left without XDP" xsw_no_xdp "$A" "$B"
 
 "$PORTCHECK" -t 5 -b zc -o "$BPF_OBJ" "$A" "$B" >"$XSW_T_TMP/zc.out" \
     2>"$XSW_T_TMP/zc.err"
@@ -186,7 +176,7 @@ else
     tap_not_ok "forced zero-copy on veth fails with a message naming the mode" \
         "$XSW_T_TMP/zc.err"
 fi
-tap_check "no XDP program left after the zero-copy failure" no_xdp_left
+tap_check "no XDP program left after the zero-copy failure" xsw_no_xdp "$A" "$B"
 
 "$PORTCHECK" -m native -o "$XSW_T_TMP/missing.bpf.o" "$A" "$B" \
     >/dev/null 2>"$XSW_T_TMP/obj.err"
@@ -252,11 +242,4 @@ fi
 
 # ----------------------------------------------------------------- cleanup
 # What the exit trap does, checked here once.
-xsw_cleanup
-left=$(xsw_leftovers)
-if [ -z "$left" ]; then
-    tap_ok "nothing left: namespaces, links, processes"
-else
-    tap_not_ok "nothing left: namespaces, links, processes"
-    tap_diag "left: $left"
-fi
+xsw_check_cleanup

@@ -16,25 +16,19 @@
 xsw_require_root
 xsw_require_cmd ip ethtool ping
 XSWD=$XSW_BUILDDIR/xswd
-XSWCTL=$XSW_BUILDDIR/xswctl
-xsw_require_file "$XSWD" "$XSWCTL" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o"
+xsw_require_xswd
 xsw_bpffs_ensure
 
 tap_plan 17
 
 BR=$(xsw_name br)
 BR2=$(xsw_name bs)
-SOCK=$XSW_T_TMP/xswd.sock
 INI=$XSW_T_TMP/xsw.ini
 NET=10.212.0
 N_PING=600              # 0.01 s apart: six seconds of traffic
 
 ns() {
     xsw_name "n$1"
-}
-
-xswctl() {
-    "$XSWCTL" --socket "$SOCK" "$@"
 }
 
 for n in 1 2 3; do
@@ -46,10 +40,10 @@ done
 # write_ini [EXTRA...]: the base file (bridge BR, ports 1 and 2), then EXTRA.
 write_ini() {
     {
-        printf '[global]\nsocket = %s\numem_frames = 4096\n\n' "$SOCK"
-        printf '[bridge.%s]\ninternal_port = no\n\n' "$BR"
-        printf '[port.p1]\nbridge = %s\ninterface = %s\nport_no = 1\n\n' "$BR" "$(xsw_name p1)"
-        printf '[port.p2]\nbridge = %s\ninterface = %s\nport_no = 2\n\n' "$BR" "$(xsw_name p2)"
+        xsw_ini_section global "socket = $XSW_T_SOCK" "umem_frames = 4096"
+        xsw_ini_section "bridge.$BR" "internal_port = no"
+        xsw_ini_port p1 "$BR" "$(xsw_name p1)" 1
+        xsw_ini_port p2 "$BR" "$(xsw_name p2)" 2
         for extra in "$@"; do
             printf '%s\n\n' "$extra"
         done
@@ -62,13 +56,7 @@ interface = $(xsw_name p3)
 port_no = 3"
 
 write_ini
-xsw_bg_start xswd "$XSWD" --config "$INI"
-if xsw_wait_for 10 test -S "$SOCK"; then
-    tap_ok "xswd starts with two ports"
-else
-    tap_not_ok "xswd starts with two ports" "$XSW_T_TMP/xswd.err"
-    tap_bail_out "xswd did not start"
-fi
+xsw_check_xswd_start "xswd starts with two ports" "$INI" "$BR"
 
 # The ping between the untouched ports runs through every reload below.
 ip netns exec "$(ns 1)" ping -c 1 -W 2 "$NET.2" >/dev/null 2>&1
@@ -77,7 +65,7 @@ sleep 0.3
 
 # 1: a port added.
 write_ini "$PORT3"
-xswctl reload >"$XSW_T_TMP/r1.out" 2>&1
+xsw_ctl reload >"$XSW_T_TMP/r1.out" 2>&1
 rc=$?
 if [ $rc = 0 ] && grep -q "ports 1 added, 0 removed, 0 changed" "$XSW_T_TMP/r1.out"; then
     tap_ok "reload adds port 3 and says so"
@@ -91,7 +79,7 @@ tap_check "port 3 forwards after the reload" \
 write_ini "$PORT3
 vlan_mode = access
 tag = 7"
-xswctl reload >"$XSW_T_TMP/r2.out" 2>&1
+xsw_ctl reload >"$XSW_T_TMP/r2.out" 2>&1
 rc=$?
 if [ $rc = 0 ] && grep -q "1 changed (1 VLAN settings only)" "$XSW_T_TMP/r2.out"; then
     tap_ok "reload: a VLAN-only change of port 3 is reported as such"
@@ -104,7 +92,7 @@ else
     tap_ok "port 3, now in VLAN 7, is cut off from VLAN 0"
 fi
 tap_check "xswd kept port 3 open (show lists it)" \
-    sh -c "'$XSWCTL' --socket '$SOCK' show | grep -q 'port 3: $(xsw_name p3) '"
+    eval "xsw_ctl show | grep -q 'port 3: $(xsw_name p3) '"
 
 # 3: a bridge added, by SIGHUP.
 write_ini "$PORT3
@@ -112,7 +100,7 @@ vlan_mode = access
 tag = 7" "[bridge.$BR2]
 internal_port = no"
 pkill -HUP -f "$XSWD --config $INI"
-if xsw_wait_for 5 sh -c "'$XSWCTL' --socket '$SOCK' show '$BR2' >/dev/null 2>&1"; then
+if xsw_wait_for 5 xsw_ctl show "$BR2" >/dev/null 2>&1; then
     tap_ok "SIGHUP: bridge $BR2 added"
 else
     tap_not_ok "SIGHUP: bridge $BR2 added" "$XSW_T_TMP/xswd.err"
@@ -122,9 +110,9 @@ fi
 write_ini "$PORT3
 vlan_mode = access
 tag = 7"
-xswctl reload >"$XSW_T_TMP/r4.out" 2>&1
+xsw_ctl reload >"$XSW_T_TMP/r4.out" 2>&1
 if grep -q "bridges 0 added, 1 removed" "$XSW_T_TMP/r4.out" \
-   && ! xswctl show "$BR2" >/dev/null 2>&1; then
+   && ! xsw_ctl show "$BR2" >/dev/null 2>&1; then
     tap_ok "reload removes bridge $BR2"
 else
     tap_not_ok "reload removes bridge $BR2" "$XSW_T_TMP/r4.out"
@@ -133,14 +121,14 @@ fi
 # 5: a file with an error changes nothing and says why.
 cp "$INI" "$XSW_T_TMP/good.ini"
 printf '[port.p4]\nbridge = %s\ninterface = nosuch0\nvlan_mode = acess\n' "$BR" >>"$INI"
-xswctl reload >"$XSW_T_TMP/r5.out" 2>&1
+xsw_ctl reload >"$XSW_T_TMP/r5.out" 2>&1
 rc=$?
 if [ $rc = 1 ] && grep -q "vlan_mode = 'acess'" "$XSW_T_TMP/r5.out"; then
     tap_ok "a bad file: exit 1, the error names the key and value"
 else
     tap_not_ok "a bad file: exit 1, the error names the key and value (exit $rc)" "$XSW_T_TMP/r5.out"
 fi
-n=$(xswctl show "$BR" | grep -c '^  port ')
+n=$(xsw_ctl show "$BR" | grep -c '^  port ')
 if [ "$n" = 3 ]; then
     tap_ok "after the bad file the bridge still has its 3 ports"
 else
@@ -151,7 +139,7 @@ fi
 cp "$XSW_T_TMP/good.ini" "$INI"
 sed -i 's/^umem_frames = 4096/umem_frames = 8192/' "$INI"
 printf '[port.p9]\nbridge = %s\ninterface = %s\n' "$BR" "$(xsw_name p9)" >>"$INI"
-xswctl reload >"$XSW_T_TMP/r6.out" 2>&1
+xsw_ctl reload >"$XSW_T_TMP/r6.out" 2>&1
 rc=$?
 if [ $rc = 1 ] && grep -q "umem_frames changed: that key takes effect only when xswd restarts" \
        "$XSW_T_TMP/r6.out"; then
@@ -160,7 +148,7 @@ else
     tap_not_ok "a change of umem_frames is refused, naming the key (exit $rc)" "$XSW_T_TMP/r6.out"
 fi
 cp "$XSW_T_TMP/good.ini" "$INI"
-xswctl reload >"$XSW_T_TMP/r7.out" 2>&1
+xsw_ctl reload >"$XSW_T_TMP/r7.out" 2>&1
 tap_check "reloading the file xswd already runs: no changes" \
     grep -q ": no changes" "$XSW_T_TMP/r7.out"
 
@@ -168,7 +156,7 @@ tap_check "reloading the file xswd already runs: no changes" \
 echo "garbage" >"$INI"
 pkill -HUP -f "$XSWD --config $INI"
 if xsw_wait_for 5 grep -q "SIGHUP: reload refused: .*syntax error" "$XSW_T_TMP/xswd.err" \
-   && xswctl show "$BR" >/dev/null 2>&1; then
+   && xsw_ctl show "$BR" >/dev/null 2>&1; then
     tap_ok "SIGHUP with a bad file: refused in the log, xswd still answers"
 else
     tap_not_ok "SIGHUP with a bad file: refused in the log, xswd still answers" "$XSW_T_TMP/xswd.err"
@@ -188,8 +176,4 @@ tap_check "xswd's log has a line for each reload applied" \
 xsw_bg_stop xswd 10 >/dev/null
 rc=$?
 tap_check "SIGTERM: exit 0" test "$rc" = 0
-if grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error" "$XSW_T_TMP/xswd.err"; then
-    tap_not_ok "no sanitizer report" "$XSW_T_TMP/xswd.err"
-else
-    tap_ok "no sanitizer report"
-fi
+xsw_check_log_clean "no sanitizer report" "$XSW_T_TMP/xswd.err"

@@ -33,20 +33,16 @@
 
 xsw_require_root
 xsw_require_cmd ip ethtool ping tcpdump
-XSWD=$XSW_BUILDDIR/xswd
-XSWCTL=$XSW_BUILDDIR/xswctl
 PY=/usr/bin/python3
 L2SEND=$XSW_SRCDIR/tests/tools/l2send.py
 VLAN_HOST=$XSW_SRCDIR/tests/tools/vlan_host.py
-xsw_require_file "$XSWD" "$XSWCTL" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o" "$L2SEND" \
-    "$VLAN_HOST"
+xsw_require_xswd "$L2SEND" "$VLAN_HOST"
 [ -x "$PY" ] || tap_skip_all "needs $PY"
 xsw_bpffs_ensure
 
 tap_plan 38
 
 BR=$(xsw_name br)
-SOCK=$XSW_T_TMP/xswd.sock
 N=10
 MAC_A=02:00:00:d4:00:01
 MAC_B=02:00:00:d4:00:02
@@ -64,19 +60,13 @@ IP_T20=10.212.20.4
 IP_N=10.212.20.5
 IP_N10=10.212.10.5
 
-xswctl() {
-    "$XSWCTL" --socket "$SOCK" "$@"
-}
-
 # host H MAC ADDR/PLEN...: namespace "nsH" on root link "pH", IPv6 off.
 host() {
     _ns=$(xsw_name "n$1")
     _link=$(xsw_name "p$1")
     _mac=$2
     shift 2
-    xsw_ns_add "$_ns" &&
-        ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-            net.ipv6.conf.default.disable_ipv6=1 >/dev/null &&
+    xsw_ns_add "$_ns" && xsw_ns_no_ipv6 "$_ns" &&
         xsw_veth_add "$_link" "$_ns" veth0 &&
         ip -n "$_ns" link set veth0 address "$_mac" || return 1
     for _a in "$@"; do
@@ -86,9 +76,7 @@ host() {
 
 # ping_ok H ADDR: every echo of three answered.
 ping_ok() {
-    ip netns exec "$(xsw_name "n$1")" ping -c 3 -i 0.2 -W 2 -q "$2" \
-        >"$XSW_T_TMP/ping.out" 2>&1 ||
-        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
+    xsw_ping_ok "$(xsw_name "n$1")" "$2"
 }
 
 # ping_fails H ADDR: no echo of three answered.
@@ -97,28 +85,10 @@ ping_fails() {
         >"$XSW_T_TMP/ping.out" 2>&1
 }
 
-# l2send H ARGS...: l2send.py on host H's veth0.
-l2send() {
-    _h=$1
-    shift
-    ip netns exec "$(xsw_name "n$_h")" $PY "$L2SEND" veth0 "$@" >/dev/null \
-        2>"$XSW_T_TMP/l2send.err" ||
-        { sed 's/^/# l2send: /' "$XSW_T_TMP/l2send.err"; return 1; }
-}
-
-# cap_start H: tcpdump of what host H's veth0 receives, until cap_stop.
+# cap_start H: a capture "capH" of what host H's veth0 receives, until
+# xsw_cap_stop.
 cap_start() {
-    xsw_bg_start "cap$1" ip netns exec "$(xsw_name "n$1")" \
-        tcpdump -i veth0 -Q in -e -nn -l -U
-    xsw_wait_for 5 grep -q "listening on" "$XSW_T_TMP/cap$1.err"
-}
-
-cap_stop() {
-    sleep 0.5
-    for _h in "$@"; do
-        xsw_bg_stop "cap$_h" 3 >/dev/null
-    done
-    return 0
+    xsw_cap_start "cap$1" "$(xsw_name "n$1")" veth0 -Q in
 }
 
 # cap H: the captured lines of host H.
@@ -151,57 +121,22 @@ host a $MAC_A $IP_A/24 $IP_A20/24 &&
     host n $MAC_N $IP_N/24 ||
     tap_bail_out "cannot build the namespaces and veths"
 
-cat >"$XSW_T_TMP/xsw.ini" <<INI
-[global]
-socket = $SOCK
-umem_frames = 4096
-flow_idle_timeout_ms = 600000
+{
+    xsw_ini_section global "socket = $XSW_T_SOCK" "umem_frames = 4096" \
+        "flow_idle_timeout_ms = 600000"
+    xsw_ini_section "bridge.$BR" "internal_port = no"
+    xsw_ini_port a "$BR" "$(xsw_name pa)" 1 "vlan_mode = access" "tag = 10"
+    xsw_ini_port b "$BR" "$(xsw_name pb)" 2 "vlan_mode = access" "tag = 20"
+    xsw_ini_port c "$BR" "$(xsw_name pc)" 3 "vlan_mode = access" "tag = 10"
+    xsw_ini_port t "$BR" "$(xsw_name pt)" 4 "vlan_mode = trunk" "trunks = 10,20"
+    xsw_ini_port n "$BR" "$(xsw_name pn)" 5 "vlan_mode = native-untagged" "tag = 20" \
+        "trunks = 10"
+} >"$XSW_T_TMP/xsw.ini"
 
-[bridge.$BR]
-internal_port = no
-
-[port.a]
-bridge = $BR
-interface = $(xsw_name pa)
-port_no = 1
-vlan_mode = access
-tag = 10
-
-[port.b]
-bridge = $BR
-interface = $(xsw_name pb)
-port_no = 2
-vlan_mode = access
-tag = 20
-
-[port.c]
-bridge = $BR
-interface = $(xsw_name pc)
-port_no = 3
-vlan_mode = access
-tag = 10
-
-[port.t]
-bridge = $BR
-interface = $(xsw_name pt)
-port_no = 4
-vlan_mode = trunk
-trunks = 10,20
-
-[port.n]
-bridge = $BR
-interface = $(xsw_name pn)
-port_no = 5
-vlan_mode = native-untagged
-tag = 20
-trunks = 10
-INI
-
-xsw_bg_start xswd "$XSWD" --config "$XSW_T_TMP/xsw.ini"
 xsw_bg_start vhost ip netns exec "$(xsw_name nt)" $PY "$VLAN_HOST" veth0 \
     10=$IP_T10 20=$IP_T20
 xsw_bg_start vhostn ip netns exec "$(xsw_name nn)" $PY "$VLAN_HOST" veth0 10=$IP_N10
-if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show "$BR" >/dev/null 2>&1 &&
+if xsw_xswd_start xswd "$XSW_T_TMP/xsw.ini" "$BR" &&
     xsw_wait_for 5 grep -q ready "$XSW_T_TMP/vhost.out" &&
     xsw_wait_for 5 grep -q ready "$XSW_T_TMP/vhostn.out"; then
     tap_ok "xswd starts with access, trunk and native-untagged ports; the tagged hosts listen"
@@ -234,8 +169,9 @@ phase() {
     _d=$1
     _exp=$2
     _desc=$3
-    shift 3
-    l2send "$@" --count $N --dport "$_d" || {
+    _h=$4
+    shift 4
+    xsw_l2send "$(xsw_name "n$_h")" veth0 "$@" --count $N --dport "$_d" || {
         tap_not_ok "$_desc (l2send failed)"
         return
     }
@@ -288,7 +224,7 @@ phase 41015 "0 0 0 0 / 0 0 0 0 / 0 0 0 0 / 0 0 0 0 / 0 0 0 0" \
     "broadcast tagged 30 from N (not carried): dropped" \
     n --vlan 30
 
-cap_stop a b c t n
+xsw_cap_stop capa capb capc capt capn
 while IFS='|' read -r d exp desc; do
     got=$(tally "$d")
     if [ "$got" = "$exp" ]; then
@@ -344,7 +280,7 @@ else
 fi
 
 # ------------------------------------------------------------ xswctl views
-xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
 sed 's/^/# /' "$XSW_T_TMP/fdb.out"
 fdb_has() {
     grep -qE "^ +$1 +$2 +$3 +[0-9]+$" "$XSW_T_TMP/fdb.out"
@@ -359,7 +295,7 @@ else
     tap_not_ok "fdb-show: A and C in VLAN 10, B in VLAN 20, T and N in both, nothing else"
 fi
 
-xswctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
+xsw_ctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
 # flow_actions MATCH: the actions of the flow whose key starts with
 # "in_port(...),eth(...)" MATCH, up to the counters.
 flow_actions() {
@@ -391,12 +327,12 @@ fi
 # VLAN 10 traffic to it any more.  B's second address, in C's subnet, is
 # now in C's VLAN; A is not.
 sed -i "/^\[port.c\]/,/^tag/s/^tag = 10\$/tag = 20/" "$XSW_T_TMP/xsw.ini"
-xswctl reload >"$XSW_T_TMP/reload.out" 2>&1
+xsw_ctl reload >"$XSW_T_TMP/reload.out" 2>&1
 st=$?
 sed 's/^/# reload: /' "$XSW_T_TMP/reload.out"
-xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
 if [ $st = 0 ] && grep -q "1 changed (1 VLAN settings only)" "$XSW_T_TMP/reload.out" &&
-    grep -q "port 3: $(xsw_name pc) " <(xswctl show "$BR" 2>&1) &&
+    grep -q "port 3: $(xsw_name pc) " <(xsw_ctl show "$BR" 2>&1) &&
     ! grep -qE " $MAC_C " "$XSW_T_TMP/fdb.out"; then
     tap_ok "reload with C in VLAN 20: a VLAN-only change, port 3 kept, C's address forgotten"
 else
@@ -405,7 +341,7 @@ else
 fi
 # No flow takes VLAN 10 traffic (from A, or tagged 10 from T or N) to
 # port 3 any more.
-xswctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
+xsw_ctl dump-flows "$BR" >"$XSW_T_TMP/flows.out" 2>&1
 to3=$(grep -E '^recirc_id\(0\),in_port\(1\),|vlan\(vid=10\)' "$XSW_T_TMP/flows.out" |
     grep -cE 'actions:(.*,)?3(,|$)')
 if [ "$to3" = 0 ]; then
@@ -416,15 +352,11 @@ else
 fi
 tap_check "after the reload, C reaches B's address in its subnet (VLAN 20)" ping_ok c $IP_B10
 tap_check "after the reload, C cannot reach A" ping_fails c $IP_A
-xswctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
+xsw_ctl fdb-show "$BR" >"$XSW_T_TMP/fdb.out" 2>&1
 if fdb_has 3 20 $MAC_C && ! fdb_has 3 10 $MAC_C; then
     tap_ok "fdb-show: C learned again, in VLAN 20"
 else
     tap_not_ok "fdb-show: C learned again, in VLAN 20" "$XSW_T_TMP/fdb.out"
 fi
 
-if xsw_bg_running xswd; then
-    tap_ok "xswd still runs"
-else
-    tap_not_ok "xswd still runs" "$XSW_T_TMP/xswd.err"
-fi
+xsw_check_running "xswd still runs" xswd

@@ -30,7 +30,7 @@ xsw_require_cmd ip ethtool ping
 XSWD=$XSW_BUILDDIR/xswd
 XSWCTL=$XSW_BUILDDIR/xswctl
 GARBAGE=$XSW_BUILDDIR/tests/tools/ctl_garbage
-xsw_require_file "$XSWD" "$XSWCTL" "$GARBAGE" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o"
+xsw_require_xswd "$GARBAGE"
 xsw_bpffs_ensure
 
 NS1=$(xsw_name n1)
@@ -42,7 +42,6 @@ C=$(xsw_name c)
 D=$(xsw_name d)
 BR=$(xsw_name br)
 NOPE=$(xsw_name zz)
-SOCK=$XSW_T_TMP/xswd.sock
 INI=$XSW_T_TMP/xsw.ini
 NET=10.204.0
 MAC1=02:00:00:cc:00:01
@@ -54,10 +53,6 @@ F12="in_port(1),eth_type(0x0800),ipv4(dst=$NET.2)"
 F13="in_port(1),eth_type(0x0800),ipv4(dst=$NET.3)"
 F21="in_port(2),eth_type(0x0800)"
 F31="in_port(3),eth_type(0x0800)"
-
-xswctl() {
-    "$XSWCTL" --socket "$SOCK" "$@"
-}
 
 # ------------------------------------------------------------------ tables
 # Bad xswctl command lines: expected status | message fragment | arguments
@@ -118,31 +113,18 @@ tap_plan $((27 + N_XSWCTL + N_CONFIG))
 # ------------------------------------------------------------------ helpers
 
 host() {
-    _ns=$(xsw_name "n$1")
-    ip -n "$_ns" link set veth0 address "$2" &&
-        ip -n "$_ns" neigh replace "$NET.1" lladdr $MAC1 dev veth0 nud permanent &&
-        ip -n "$_ns" neigh replace "$NET.2" lladdr $MAC2 dev veth0 nud permanent &&
-        ip -n "$_ns" neigh replace "$NET.3" lladdr $MAC3 dev veth0 nud permanent
-}
-
-no_ipv6() {
-    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-        net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-}
-
-ping_ok() {
-    ip netns exec "$1" ping -c 3 -i 0.2 -W 2 -q "$2" >"$XSW_T_TMP/ping.out" 2>&1 ||
-        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
+    ip -n "$(xsw_name "n$1")" link set veth0 address "$2" &&
+        xsw_neigh_static "$(xsw_name "n$1")" veth0 $NET.1 $MAC1 $NET.2 $MAC2 $NET.3 $MAC3
 }
 
 add_flows() {
-    xswctl add-flow "$F12" 2 && xswctl add-flow "$F13" 3 &&
-        xswctl add-flow "$F21" 1 && xswctl add-flow "$F31" 1
+    xsw_ctl add-flow "$F12" 2 && xsw_ctl add-flow "$F13" 3 &&
+        xsw_ctl add-flow "$F21" 1 && xsw_ctl add-flow "$F31" 1
 }
 
 # show_ports: the port lines of show, "N NAME" each.
 show_ports() {
-    xswctl show 2>/dev/null | sed -n 's/^  port \([0-9]*\): \([^ ]*\) .*/\1 \2/p'
+    xsw_ctl show 2>/dev/null | sed -n 's/^  port \([0-9]*\): \([^ ]*\) .*/\1 \2/p'
 }
 
 sub() {
@@ -150,13 +132,9 @@ sub() {
         -e "s|@TMP@|$XSW_T_TMP|g"
 }
 
-xswd_log_clean() {
-    ! grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$1"
-}
-
 # ------------------------------------------------------------------ topology
 for n in 1 2 3; do
-    xsw_ns_add "$(xsw_name "n$n")" && no_ipv6 "$(xsw_name "n$n")" ||
+    xsw_ns_add "$(xsw_name "n$n")" && xsw_ns_no_ipv6 "$(xsw_name "n$n")" ||
         tap_bail_out "cannot create the namespaces"
 done
 xsw_veth_add "$A" "$NS1" veth0 $NET.1/24 &&
@@ -165,29 +143,14 @@ xsw_veth_add "$A" "$NS1" veth0 $NET.1/24 &&
     host 1 $MAC1 && host 2 $MAC2 && host 3 $MAC3 ||
     tap_bail_out "cannot build the veths"
 
-cat >"$INI" <<INI
-[global]
-socket = $SOCK
-umem_frames = 4096
-flow_idle_timeout_ms = 3600000
-
-[bridge.$BR]
-
-[port.p1]
-bridge = $BR
-interface = $A
-port_no = 1
-
-[port.p2]
-bridge = $BR
-interface = $B
-port_no = 2
-
-[port.p3]
-bridge = $BR
-interface = $C
-port_no = 3
-INI
+{
+    xsw_ini_section global "socket = $XSW_T_SOCK" "umem_frames = 4096" \
+        "flow_idle_timeout_ms = 3600000"
+    xsw_ini_section "bridge.$BR"
+    xsw_ini_port p1 "$BR" "$A" 1
+    xsw_ini_port p2 "$BR" "$B" 2
+    xsw_ini_port p3 "$BR" "$C" 3
+} >"$INI"
 
 # ------------------------------------------------------------- bad configs
 # Each file: --check-config and a real start both fail with status 1 and
@@ -208,7 +171,7 @@ while IFS='	' read -r name expect text; do
     st2=$?
     if [ $st1 = 1 ] && [ $st2 = 1 ] && grep -qF "$msg" "$XSW_T_TMP/bad.err" &&
         grep -qF "$msg" "$XSW_T_TMP/bad2.err" && [ ! -e "$XSW_T_TMP/bad.sock" ] &&
-        ! ip link show dev "$BR" >/dev/null 2>&1 && xswd_log_clean "$XSW_T_TMP/bad2.err"; then
+        ! ip link show dev "$BR" >/dev/null 2>&1 && xsw_log_clean "$XSW_T_TMP/bad2.err"; then
         tap_ok "bad config, $name: status 1, \"$(sub "$expect")\""
     else
         tap_not_ok "bad config, $name: status 1 and \"$msg\" (got $st1 / $st2)" \
@@ -246,17 +209,11 @@ fi
 # ------------------------------------------------------------------ start
 # The TAP device is xswd's until it exits: stop it before deleting.
 xsw_on_exit "xsw_bg_stop xswd 3"
-xsw_bg_start xswd "$XSWD" --config "$INI"
-if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show >/dev/null 2>&1; then
-    tap_ok "xswd starts with three ports"
-else
-    tap_not_ok "xswd starts with three ports" "$XSW_T_TMP/xswd.err"
-    tap_bail_out "xswd did not start"
-fi
+xsw_check_xswd_start "xswd starts with three ports" "$INI"
 ports_before=$(show_ports | tr '\n' ' ')
 tap_diag "ports: $ports_before"
 add_flows
-if ping_ok "$NS1" $NET.2 && ping_ok "$NS1" $NET.3; then
+if xsw_ping_ok "$NS1" $NET.2 && xsw_ping_ok "$NS1" $NET.3; then
     tap_ok "ping ns1 -> ns2 and ns1 -> ns3 through xswd"
 else
     tap_not_ok "ping ns1 -> ns2 and ns1 -> ns3 through xswd"
@@ -264,8 +221,8 @@ fi
 
 timeout 10 "$XSWD" --config "$INI" >/dev/null 2>"$XSW_T_TMP/second.err"
 st=$?
-if [ $st = 1 ] && grep -q "xswd: error: another .* on $SOCK" "$XSW_T_TMP/second.err" &&
-    [ -S "$SOCK" ] && xswctl version >/dev/null 2>&1; then
+if [ $st = 1 ] && grep -q "xswd: error: another .* on $XSW_T_SOCK" "$XSW_T_TMP/second.err" &&
+    [ -S "$XSW_T_SOCK" ] && xsw_ctl version >/dev/null 2>&1; then
     tap_ok "a second xswd on the same socket: status 1, the first one untouched"
 else
     tap_not_ok "a second xswd on the same socket: status 1, the first one untouched (got $st)" \
@@ -274,7 +231,7 @@ fi
 
 # ------------------------------------------------------------------ garbage
 tap_diag "ctl_garbage seed $SEED (XSW_TEST_SEED=$SEED reproduces it)"
-timeout 120 "$GARBAGE" -n "$N_GARBAGE" -s "$SEED" "$SOCK" >"$XSW_T_TMP/garbage.out" \
+timeout 120 "$GARBAGE" -n "$N_GARBAGE" -s "$SEED" "$XSW_T_SOCK" >"$XSW_T_TMP/garbage.out" \
     2>"$XSW_T_TMP/garbage.err"
 st=$?
 tap_diag "$(cat "$XSW_T_TMP/garbage.out")"
@@ -292,8 +249,8 @@ else
     tap_not_ok "show answers with the same ports after the garbage ('$ports_after')"
 fi
 # The garbage adds and deletes flows at random: put back the test's own.
-xswctl del-flows >/dev/null 2>&1
-if add_flows && ping_ok "$NS1" $NET.2 && ping_ok "$NS1" $NET.3; then
+xsw_ctl del-flows >/dev/null 2>&1
+if add_flows && xsw_ping_ok "$NS1" $NET.2 && xsw_ping_ok "$NS1" $NET.3; then
     tap_ok "flows re-added: ping ns1 -> ns2 and ns1 -> ns3 still work"
 else
     tap_not_ok "flows re-added: ping ns1 -> ns2 and ns1 -> ns3 still work"
@@ -307,7 +264,7 @@ while IFS='	' read -r want expect args; do
     if [ "${argv[0]}" = --socket ]; then
         "$XSWCTL" "${argv[@]}" >"$XSW_T_TMP/ctl.out" 2>"$XSW_T_TMP/ctl.err"
     else
-        xswctl "${argv[@]}" >"$XSW_T_TMP/ctl.out" 2>"$XSW_T_TMP/ctl.err"
+        xsw_ctl "${argv[@]}" >"$XSW_T_TMP/ctl.out" 2>"$XSW_T_TMP/ctl.err"
     fi
     st=$?
     if [ $st = "$want" ] && grep -qF -- "$expect" "$XSW_T_TMP/ctl.err"; then
@@ -320,7 +277,7 @@ done <"$XSW_T_TMP/xswctl_cases"
 # The test's flows are still there, unchanged (the slow path may have
 # added its own, for the TAP device's frames).
 has_flows() {
-    xswctl dump-flows >"$XSW_T_TMP/flows.out" 2>&1 &&
+    xsw_ctl dump-flows >"$XSW_T_TMP/flows.out" 2>&1 &&
         grep -qF "$F12, " "$XSW_T_TMP/flows.out" && grep -qF "$F13, " "$XSW_T_TMP/flows.out" &&
         grep -qF "$F21, " "$XSW_T_TMP/flows.out" && grep -qF "$F31, " "$XSW_T_TMP/flows.out"
 }
@@ -350,7 +307,7 @@ if xsw_wait_for 4 port2_gone; then
     tap_ok "$B deleted: show no longer lists port 2"
 else
     tap_not_ok "$B deleted: show no longer lists port 2"
-    xswctl show 2>&1 | sed 's/^/# /'
+    xsw_ctl show 2>&1 | sed 's/^/# /'
 fi
 if grep -qF "$BR: port 2 ($B) removed: the device is gone" "$XSW_T_TMP/xswd.err"; then
     tap_ok "the log says port 2 ($B) was removed, its device gone"
@@ -358,37 +315,20 @@ else
     tap_not_ok "the log says port 2 ($B) was removed, its device gone" "$XSW_T_TMP/xswd.err"
 fi
 tap_check "xswd still runs" xsw_bg_running xswd
-tap_check "the other ports keep forwarding: ping ns1 -> ns3" ping_ok "$NS1" $NET.3
+tap_check "the other ports keep forwarding: ping ns1 -> ns3" xsw_ping_ok "$NS1" $NET.3
 
 # A new interface for ns2, added as port 2 while xswd runs.
 if xsw_veth_add "$D" "$NS2" veth0 $NET.2/24 && host 2 $MAC2 &&
-    xswctl add-if "$BR" "$D,port_no=2" >"$XSW_T_TMP/addif.out" 2>&1 &&
-    xswctl show | grep -q "^  port 2: $D (afxdp: xdp=native, copy, queues=1"; then
+    xsw_ctl add-if "$BR" "$D,port_no=2" >"$XSW_T_TMP/addif.out" 2>&1 &&
+    xsw_ctl show | grep -q "^  port 2: $D (afxdp: xdp=native, copy, queues=1"; then
     tap_ok "add-if $D as port 2 while xswd runs"
 else
     tap_not_ok "add-if $D as port 2 while xswd runs" "$XSW_T_TMP/addif.out"
 fi
-tap_check "ping ns1 -> ns2 through the new port 2" ping_ok "$NS1" $NET.2
+tap_check "ping ns1 -> ns2 through the new port 2" xsw_ping_ok "$NS1" $NET.2
 
 # ------------------------------------------------------------------ SIGTERM
-xsw_bg_stop xswd 10
-st=$?
-if [ $st = 0 ] && grep -q "stopped" "$XSW_T_TMP/xswd.err"; then
-    tap_ok "xswd stops on SIGTERM with status 0"
-else
-    tap_not_ok "xswd stops on SIGTERM with status 0 (got $st)" "$XSW_T_TMP/xswd.err"
-fi
-no_xdp() {
-    ! xsw_has_xdp "$A" && ! xsw_has_xdp "$C" && ! xsw_has_xdp "$D"
-}
-tap_check "no XDP program left on $A, $C, $D" no_xdp
-tap_check "no TAP device $BR left" eval "! ip link show dev $BR >/dev/null 2>&1"
-tap_check "no socket file left" test ! -e "$SOCK"
-if xswd_log_clean "$XSW_T_TMP/xswd.err"; then
-    tap_ok "no sanitizer report in xswd's log"
-else
-    tap_not_ok "no sanitizer report in xswd's log" "$XSW_T_TMP/xswd.err"
-fi
+xsw_check_xswd_stop "$BR" "$A" "$C" "$D"
 if [ "$(grep -c "xswd: error:" "$XSW_T_TMP/xswd.err")" = 0 ]; then
     tap_ok "no error in xswd's log"
 else
@@ -396,25 +336,13 @@ else
 fi
 
 # xswd started again on the same file finds the socket path free.
-xsw_bg_start xswd2 "$XSWD" --config "$INI"
-if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show >/dev/null 2>&1 &&
-    xsw_bg_stop xswd2 10 && [ ! -e "$SOCK" ] && ! ip link show dev "$BR" >/dev/null 2>&1; then
+if xsw_xswd_start xswd2 "$INI" && xsw_bg_stop xswd2 10 && [ ! -e "$XSW_T_SOCK" ] &&
+    ! ip link show dev "$BR" >/dev/null 2>&1; then
     tap_ok "xswd starts again on the same file, and stops clean"
 else
     tap_not_ok "xswd starts again on the same file, and stops clean" "$XSW_T_TMP/xswd2.err"
 fi
-if xswd_log_clean "$XSW_T_TMP/xswd2.err"; then
-    tap_ok "no sanitizer report in the second xswd's log"
-else
-    tap_not_ok "no sanitizer report in the second xswd's log" "$XSW_T_TMP/xswd2.err"
-fi
+xsw_check_log_clean "no sanitizer report in the second xswd's log" "$XSW_T_TMP/xswd2.err"
 
 # ----------------------------------------------------------------- cleanup
-xsw_cleanup
-left=$(xsw_leftovers)
-if [ -z "$left" ]; then
-    tap_ok "nothing left: namespaces, links, processes"
-else
-    tap_not_ok "nothing left: namespaces, links, processes"
-    tap_diag "left: $left"
-fi
+xsw_check_cleanup

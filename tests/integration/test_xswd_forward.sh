@@ -25,10 +25,8 @@
 
 xsw_require_root
 xsw_require_cmd ip ethtool ping tcpdump iperf3
-XSWD=$XSW_BUILDDIR/xswd
-XSWCTL=$XSW_BUILDDIR/xswctl
 PY=/usr/bin/python3
-xsw_require_file "$XSWD" "$XSWCTL" "$XSW_BUILDDIR/bpf/xsw_redirect.bpf.o"
+xsw_require_xswd
 $PY -c 'import scapy' 2>/dev/null || tap_skip_all "python3-scapy is not installed"
 xsw_bpffs_ensure
 
@@ -41,7 +39,6 @@ A=$(xsw_name a)
 B=$(xsw_name b)
 C=$(xsw_name c)
 BR=$(xsw_name br)
-SOCK=$XSW_T_TMP/xswd.sock
 NET=10.203.0
 MAC1=02:00:00:cb:00:01
 MAC2=02:00:00:cb:00:02
@@ -52,25 +49,13 @@ F21="in_port(2),eth_type(0x0800)"
 F31="in_port(3),eth_type(0x0800)"
 FPOP="in_port(1),eth_type(0x8100),vlan(vid=10,pcp=0),encap(eth_type(0x0800))"
 
-xswctl() {
-    "$XSWCTL" --socket "$SOCK" "$@"
-}
-
 # ------------------------------------------------------------------ helpers
 
-# host N MAC: namespace N's end, with IPv6 off (no router or neighbour
-# solicitations: nothing but the test's frames) and static neighbours.
+# host N MAC: namespace N's end gets the address MAC, and static neighbours
+# (no ARP: nothing but the test's frames).
 host() {
-    _ns=$(xsw_name "n$1")
-    ip -n "$_ns" link set veth0 address "$2" &&
-        ip -n "$_ns" neigh replace "$NET.1" lladdr $MAC1 dev veth0 nud permanent &&
-        ip -n "$_ns" neigh replace "$NET.2" lladdr $MAC2 dev veth0 nud permanent &&
-        ip -n "$_ns" neigh replace "$NET.3" lladdr $MAC3 dev veth0 nud permanent
-}
-
-no_ipv6() {
-    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-        net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+    ip -n "$(xsw_name "n$1")" link set veth0 address "$2" &&
+        xsw_neigh_static "$(xsw_name "n$1")" veth0 $NET.1 $MAC1 $NET.2 $MAC2 $NET.3 $MAC3
 }
 
 # snmp NS PROTO FIELD: a counter of /proc/net/snmp in NS ("Udp" "NoPorts").
@@ -80,19 +65,13 @@ snmp() {
         $1 == p && n { print $col[f] }' /proc/net/snmp
 }
 
-# udp_send NS DST PORT N: exactly N datagrams of 2 bytes ("x\n").
-udp_send() {
-    ip netns exec "$1" bash -c \
-        "for i in \$(seq $4); do echo x >/dev/udp/$2/$3; done" 2>/dev/null
-}
-
-# Frame length of those datagrams: Ethernet 14 + IPv4 20 + UDP 8 + 2.
+# Frame length of the datagrams of xsw_udp_send: Ethernet 14 + IPv4 20 +
+# UDP 8 + 2.
 UDP_FRAME=44
 
 # flow_field KEY FIELD: FIELD (packets, bytes) of the flow KEY in dump-flows.
 flow_field() {
-    xswctl dump-flows 2>/dev/null | grep -F "$1, " | head -1 |
-        sed -n "s/.* $2:\([0-9]*\),.*/\1/p"
+    xsw_flow_field "$(xsw_ctl dump-flows 2>/dev/null | grep -F "$1, " | head -1)" "$2"
 }
 
 # flow_packets_ge KEY N: the flow has counted N packets or more.
@@ -101,39 +80,16 @@ flow_packets_ge() {
     [ -n "$_p" ] && [ "$_p" -ge "$2" ]
 }
 
-# show_field FIELD: a lookup counter of `show` (hit, missed, lost).
-show_field() {
-    xswctl show 2>/dev/null | sed -n "s/^ *lookups:.* $1:\([0-9]*\).*/\1/p" | head -1
-}
-
 upcalls_queued() {
-    xswctl upcall-stats 2>/dev/null | sed -n 's/^ *queued: *\([0-9]*\).*/\1/p' | head -1
+    xsw_ctl upcall-stats 2>/dev/null | sed -n 's/^ *queued: *\([0-9]*\).*/\1/p' | head -1
 }
 
-# cap_start NAME FILTER...: tcpdump in ns2, link-level headers, until
-# cap_stop NAME; returns once it listens.
+# cap_start NAME FILTER...: a capture of what reaches ns2, until
+# xsw_cap_stop NAME.
 cap_start() {
     _n=$1
     shift
-    xsw_bg_start "$_n" ip netns exec "$NS2" tcpdump -i veth0 -e -nn -l -U "$@"
-    xsw_wait_for 5 grep -q "listening on" "$XSW_T_TMP/$_n.err"
-}
-
-# cap_stop NAME: lets the last frames arrive, stops tcpdump; its lines are
-# then in $XSW_T_TMP/NAME.out.
-cap_stop() {
-    sleep 0.5
-    xsw_bg_stop "$1" 3 >/dev/null
-    return 0
-}
-
-cap_lines() {
-    grep -c . "$XSW_T_TMP/$1.out"
-}
-
-ping_ok() {
-    ip netns exec "$1" ping -c 3 -i 0.2 -W 2 -q "$2" >"$XSW_T_TMP/ping.out" 2>&1 ||
-        { sed 's/^/# /' "$XSW_T_TMP/ping.out"; return 1; }
+    xsw_cap_start "$_n" "$NS2" veth0 "$@"
 }
 
 # scapy_ns1 ARG... <SCRIPT: runs the python script on stdin (scapy) in ns1.
@@ -142,15 +98,9 @@ scapy_ns1() {
         { sed 's/^/# scapy: /' "$XSW_T_TMP/scapy.err"; return 1; }
 }
 
-# xswd_log_clean: no sanitizer report in xswd's stderr.
-xswd_log_clean() {
-    ! grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" \
-        "$XSW_T_TMP/xswd.err"
-}
-
 # ------------------------------------------------------------------ topology
 for n in 1 2 3; do
-    xsw_ns_add "$(xsw_name "n$n")" && no_ipv6 "$(xsw_name "n$n")" ||
+    xsw_ns_add "$(xsw_name "n$n")" && xsw_ns_no_ipv6 "$(xsw_name "n$n")" ||
         tap_bail_out "cannot create the namespaces"
 done
 xsw_veth_add "$A" "$NS1" veth0 $NET.1/24 &&
@@ -160,46 +110,24 @@ xsw_veth_add "$A" "$NS1" veth0 $NET.1/24 &&
     tap_bail_out "cannot build the veths"
 # An unreachable source for the set(ipv4) check: ns2's answers to it go
 # back to ns1 rather than to an ARP request.
-ip -n "$NS2" neigh replace $NET.99 lladdr $MAC1 dev veth0 nud permanent
+xsw_neigh_static "$NS2" veth0 $NET.99 $MAC1
 
-cat >"$XSW_T_TMP/xsw.ini" <<INI
-[global]
-socket = $SOCK
-umem_frames = 4096
-flow_idle_timeout_ms = 3600000
-
-[bridge.$BR]
-
-[port.p1]
-bridge = $BR
-interface = $A
-port_no = 1
-
-[port.p2]
-bridge = $BR
-interface = $B
-port_no = 2
-
-[port.p3]
-bridge = $BR
-interface = $C
-port_no = 3
-xdp_mode = skb
-INI
+{
+    xsw_ini_section global "socket = $XSW_T_SOCK" "umem_frames = 4096" \
+        "flow_idle_timeout_ms = 3600000"
+    xsw_ini_section "bridge.$BR"
+    xsw_ini_port p1 "$BR" "$A" 1
+    xsw_ini_port p2 "$BR" "$B" 2
+    xsw_ini_port p3 "$BR" "$C" 3 "xdp_mode = skb"
+} >"$XSW_T_TMP/xsw.ini"
 
 # xswd deletes the bridge's TAP device when it stops; if it crashed, this
 # does.  xswd first: the TAP is its own until it exits.
 xsw_on_exit "xsw_bg_stop xswd 3; xsw_link_del $BR"
-xsw_bg_start xswd "$XSWD" --config "$XSW_T_TMP/xsw.ini"
-if xsw_wait_for 10 test -S "$SOCK" && xsw_wait_for 5 xswctl show >/dev/null 2>&1; then
-    tap_ok "xswd starts and answers on $SOCK"
-else
-    tap_not_ok "xswd starts and answers on $SOCK" "$XSW_T_TMP/xswd.err"
-    tap_bail_out "xswd did not start"
-fi
+xsw_check_xswd_start "xswd starts and answers on $XSW_T_SOCK" "$XSW_T_TMP/xsw.ini"
 
 # ---------------------------------------------------------------- show
-xswctl show >"$XSW_T_TMP/show.out" 2>&1
+xsw_ctl show >"$XSW_T_TMP/show.out" 2>&1
 sed 's/^/# /' "$XSW_T_TMP/show.out"
 show_port() {
     grep -qE "^  port $1: $2 \\(afxdp: $3(, dispatcher)?\\)$" "$XSW_T_TMP/show.out"
@@ -220,7 +148,7 @@ tap_check "show: port 3, xdp_mode = skb in the file, in skb mode" \
 # (a new source must miss: it is learned).  The destination is nobody's:
 # the frames are flooded, and no host answers them.
 N_MISS=40
-miss0=$(show_field missed)
+miss0=$(xsw_show_lookups "$BR" missed)
 up0=$(upcalls_queued)
 scapy_ns1 "$N_MISS" 02:00:00:ee:ff:fe "$NET.250" <<'PY'
 import sys
@@ -231,39 +159,39 @@ sendp([Ether(src='02:00:00:ee:%02x:%02x' % (i >> 8, i & 255), dst=dst) /
        for i in range(n)], iface='veth0', verbose=False)
 PY
 missed_enough() {
-    _m=$(show_field missed)
+    _m=$(xsw_show_lookups "$BR" missed)
     [ -n "$_m" ] && [ $((_m - miss0)) -ge $N_MISS ]
 }
 if xsw_wait_for 3 missed_enough; then
-    tap_ok "$N_MISS frames without a flow: show counts them missed ($miss0 -> $(show_field missed))"
+    tap_ok "$N_MISS frames without a flow: show counts them missed ($miss0 -> $(xsw_show_lookups "$BR" missed))"
 else
-    tap_not_ok "$N_MISS frames without a flow: show counts them missed ($miss0 -> $(show_field missed))"
+    tap_not_ok "$N_MISS frames without a flow: show counts them missed ($miss0 -> $(xsw_show_lookups "$BR" missed))"
 fi
 up1=$(upcalls_queued)
 if [ -n "$up0" ] && [ -n "$up1" ] && [ $((up1 - up0)) -ge $N_MISS ]; then
     tap_ok "upcall-stats: the misses were queued as upcalls ($up0 -> $up1)"
 else
     tap_not_ok "upcall-stats: the misses were queued as upcalls ($up0 -> $up1)"
-    xswctl upcall-stats 2>&1 | sed 's/^/# /'
+    xsw_ctl upcall-stats 2>&1 | sed 's/^/# /'
 fi
 
 # ---------------------------------------------------------------- flows
 # The slow path's flows for the misses go first: the table is the test's.
-xswctl del-flows >/dev/null 2>&1
+xsw_ctl del-flows >/dev/null 2>&1
 add_flows() {
-    xswctl add-flow "$F12" 2 && xswctl add-flow "$F13" 3 &&
-        xswctl add-flow "$F21" 1 && xswctl add-flow "$F31" 1 &&
-        xswctl add-flow "$FPOP" pop_vlan,2
+    xsw_ctl add-flow "$F12" 2 && xsw_ctl add-flow "$F13" 3 &&
+        xsw_ctl add-flow "$F21" 1 && xsw_ctl add-flow "$F31" 1 &&
+        xsw_ctl add-flow "$FPOP" pop_vlan,2
 }
 tap_check "xswctl add-flow installs five flows" add_flows
-tap_check "ping ns1 -> ns2 through xswd" ping_ok "$NS1" $NET.2
-tap_check "ping ns1 -> ns3 through xswd (port 3 in skb mode)" ping_ok "$NS1" $NET.3
+tap_check "ping ns1 -> ns2 through xswd" xsw_ping_ok "$NS1" $NET.2
+tap_check "ping ns1 -> ns3 through xswd (port 3 in skb mode)" xsw_ping_ok "$NS1" $NET.3
 
 # ------------------------------------------------------- UDP and statistics
 N_UDP=100
-xswctl mod-flow --clear "$F12" 2
+xsw_ctl mod-flow --clear "$F12" 2
 noports0=$(snmp "$NS2" Udp NoPorts)
-udp_send "$NS1" $NET.2 7001 $N_UDP
+xsw_udp_send "$NS1" $NET.2 7001 $N_UDP
 udp_arrived() {
     [ $(($(snmp "$NS2" Udp NoPorts) - noports0)) -ge $N_UDP ]
 }
@@ -275,7 +203,7 @@ if [ "$p" = $N_UDP ] && [ "$b" = $((N_UDP * UDP_FRAME)) ]; then
     tap_ok "dump-flows: packets:$p bytes:$b for the flow that carried them"
 else
     tap_not_ok "dump-flows: packets:$N_UDP bytes:$((N_UDP * UDP_FRAME)), got packets:$p bytes:$b"
-    xswctl dump-flows 2>&1 | sed 's/^/# /'
+    xsw_ctl dump-flows 2>&1 | sed 's/^/# /'
 fi
 
 # ---------------------------------------------------------------- iperf3
@@ -300,16 +228,16 @@ fi
 
 # ---------------------------------------------------------------- push_vlan
 N_WIRE=10
-xswctl mod-flow "$F12" "push_vlan(vid=10,pcp=0),2"
+xsw_ctl mod-flow "$F12" "push_vlan(vid=10,pcp=0),2"
 cap_start cpush "udp port 7002 or (vlan and udp port 7002)"
-udp_send "$NS1" $NET.2 7002 $N_WIRE
-cap_stop cpush
+xsw_udp_send "$NS1" $NET.2 7002 $N_WIRE
+xsw_cap_stop cpush
 sed -n 1p "$XSW_T_TMP/cpush.out" | sed 's/^/# /'
 tagged=$(grep -c "ethertype 802.1Q (0x8100), .*vlan 10, p 0, ethertype IPv4" "$XSW_T_TMP/cpush.out")
-if [ "$(cap_lines cpush)" = $N_WIRE ] && [ "$tagged" = $N_WIRE ]; then
+if [ "$(xsw_cap_count cpush)" = $N_WIRE ] && [ "$tagged" = $N_WIRE ]; then
     tap_ok "push_vlan(vid=10,pcp=0): $N_WIRE frames arrive in ns2 with an 802.1Q tag, VLAN 10"
 else
-    tap_not_ok "push_vlan(vid=10,pcp=0): $N_WIRE tagged frames in ns2 (got $(cap_lines cpush), $tagged tagged)" \
+    tap_not_ok "push_vlan(vid=10,pcp=0): $N_WIRE tagged frames in ns2 (got $(xsw_cap_count cpush), $tagged tagged)" \
         "$XSW_T_TMP/cpush.out"
 fi
 
@@ -324,13 +252,13 @@ sendp([Ether(src=src, dst=dst) / Dot1Q(vlan=10, prio=0) /
        IP(src='10.203.0.1', dst='10.203.0.2') / UDP(sport=4001, dport=7005) / b'pop'
        for _ in range(n)], iface='veth0', verbose=False)
 PY
-cap_stop cpop
+xsw_cap_stop cpop
 sed -n 1p "$XSW_T_TMP/cpop.out" | sed 's/^/# /'
-if [ "$(cap_lines cpop)" = $N_WIRE ] && ! grep -q "802.1Q" "$XSW_T_TMP/cpop.out" &&
+if [ "$(xsw_cap_count cpop)" = $N_WIRE ] && ! grep -q "802.1Q" "$XSW_T_TMP/cpop.out" &&
     [ "$(grep -c "$MAC1 > $MAC2, ethertype IPv4" "$XSW_T_TMP/cpop.out")" = $N_WIRE ]; then
     tap_ok "pop_vlan: $N_WIRE frames sent tagged (VLAN 10) arrive in ns2 untagged"
 else
-    tap_not_ok "pop_vlan: $N_WIRE frames sent tagged arrive untagged (got $(cap_lines cpop))" \
+    tap_not_ok "pop_vlan: $N_WIRE frames sent tagged arrive untagged (got $(xsw_cap_count cpop))" \
         "$XSW_T_TMP/cpop.out"
 fi
 if [ $(($(snmp "$NS2" Udp NoPorts) - noports0)) = $N_WIRE ]; then
@@ -347,12 +275,12 @@ fi
 
 # ---------------------------------------------------------------- set(eth)
 NEWMAC=02:00:00:cb:aa:01
-xswctl mod-flow "$F12" "set(eth(src=$NEWMAC,dst=$MAC2)),2"
+xsw_ctl mod-flow "$F12" "set(eth(src=$NEWMAC,dst=$MAC2)),2"
 cap_start ceth "udp port 7003"
-udp_send "$NS1" $NET.2 7003 $N_WIRE
-cap_stop ceth
+xsw_udp_send "$NS1" $NET.2 7003 $N_WIRE
+xsw_cap_stop ceth
 sed -n 1p "$XSW_T_TMP/ceth.out" | sed 's/^/# /'
-if [ "$(cap_lines ceth)" = $N_WIRE ] &&
+if [ "$(xsw_cap_count ceth)" = $N_WIRE ] &&
     [ "$(grep -c "^[0-9:.]* $NEWMAC > $MAC2, ethertype IPv4" "$XSW_T_TMP/ceth.out")" = $N_WIRE ]; then
     tap_ok "set(eth(src=$NEWMAC)): $N_WIRE frames arrive with the new source"
 else
@@ -364,15 +292,15 @@ fi
 # ns2's kernel checks the IPv4 header and UDP checksums (the latter over
 # the rewritten source, in the pseudo-header): NoPorts counts only the
 # datagrams that pass, InCsumErrors those that do not.
-xswctl mod-flow "$F12" "set(ipv4(src=$NET.99)),2"
+xsw_ctl mod-flow "$F12" "set(ipv4(src=$NET.99)),2"
 noports0=$(snmp "$NS2" Udp NoPorts)
 csum0=$(snmp "$NS2" Udp InCsumErrors)
 hdrerr0=$(snmp "$NS2" Ip InHdrErrors)
 cap_start cip "udp port 7004"
-udp_send "$NS1" $NET.2 7004 $N_WIRE
-cap_stop cip
+xsw_udp_send "$NS1" $NET.2 7004 $N_WIRE
+xsw_cap_stop cip
 sed -n 1p "$XSW_T_TMP/cip.out" | sed 's/^/# /'
-if [ "$(cap_lines cip)" = $N_WIRE ] &&
+if [ "$(xsw_cap_count cip)" = $N_WIRE ] &&
     [ "$(grep -c "$NET.99\.[0-9]* > $NET.2.7004:" "$XSW_T_TMP/cip.out")" = $N_WIRE ]; then
     tap_ok "set(ipv4(src=$NET.99)): $N_WIRE datagrams arrive from the new source"
 else
@@ -388,25 +316,25 @@ else
 fi
 
 # ---------------------------------------------------------------- drop
-xswctl mod-flow --clear "$F12" drop
+xsw_ctl mod-flow --clear "$F12" drop
 cap_start cdrop "udp port 7006 or (vlan and udp port 7006)"
-udp_send "$NS1" $NET.2 7006 $N_WIRE
+xsw_udp_send "$NS1" $NET.2 7006 $N_WIRE
 xsw_wait_for 3 flow_packets_ge "$F12" $N_WIRE
-cap_stop cdrop
+xsw_cap_stop cdrop
 p=$(flow_field "$F12" packets)
-if [ "$(cap_lines cdrop)" = 0 ] && [ "$p" = $N_WIRE ]; then
+if [ "$(xsw_cap_count cdrop)" = 0 ] && [ "$p" = $N_WIRE ]; then
     tap_ok "drop: nothing arrives in ns2, dump-flows counts packets:$N_WIRE"
 else
-    tap_not_ok "drop: nothing arrives in ns2 (got $(cap_lines cdrop)), packets:$N_WIRE (got '$p')" \
+    tap_not_ok "drop: nothing arrives in ns2 (got $(xsw_cap_count cdrop)), packets:$N_WIRE (got '$p')" \
         "$XSW_T_TMP/cdrop.out"
 fi
-xswctl dump-flows 2>&1 | sed 's/^/# /'
+xsw_ctl dump-flows 2>&1 | sed 's/^/# /'
 
 # Back to plain forwarding: the flow table still works after the changes.
-xswctl mod-flow "$F12" 2
-tap_check "ping ns1 -> ns2 again after the action changes" ping_ok "$NS1" $NET.2
+xsw_ctl mod-flow "$F12" 2
+tap_check "ping ns1 -> ns2 again after the action changes" xsw_ping_ok "$NS1" $NET.2
 
-xswctl show -s >"$XSW_T_TMP/shows.out" 2>&1
+xsw_ctl show -s >"$XSW_T_TMP/shows.out" 2>&1
 if grep -q "lookups: hit:[1-9]" "$XSW_T_TMP/shows.out" &&
     grep -A1 "^  port 2: " "$XSW_T_TMP/shows.out" | grep -q "RX packets:[1-9]"; then
     tap_ok "show -s: lookup hits and port counters"
@@ -415,33 +343,9 @@ else
 fi
 
 # ---------------------------------------------------------------- SIGTERM
-xsw_bg_stop xswd 10
-st=$?
-if [ $st = 0 ] && grep -q "stopped" "$XSW_T_TMP/xswd.err"; then
-    tap_ok "xswd stops on SIGTERM with status 0"
-else
-    tap_not_ok "xswd stops on SIGTERM with status 0 (got $st)" "$XSW_T_TMP/xswd.err"
-fi
-no_xdp() {
-    ! xsw_has_xdp "$A" && ! xsw_has_xdp "$B" && ! xsw_has_xdp "$C"
-}
-tap_check "no XDP program left on $A, $B, $C" no_xdp
-tap_check "no TAP device $BR left" eval "! ip link show dev $BR >/dev/null 2>&1"
-tap_check "no socket file left" test ! -e "$SOCK"
-if xswd_log_clean; then
-    tap_ok "no sanitizer report in xswd's log"
-else
-    tap_not_ok "no sanitizer report in xswd's log" "$XSW_T_TMP/xswd.err"
-fi
+xsw_check_xswd_stop "$BR" "$A" "$B" "$C"
 tap_check "still forwarding nothing: ping ns1 -> ns2 fails without xswd" \
     eval "! ip netns exec $NS1 ping -c 1 -W 1 -q $NET.2 >/dev/null 2>&1"
 
 # ----------------------------------------------------------------- cleanup
-xsw_cleanup
-left=$(xsw_leftovers)
-if [ -z "$left" ]; then
-    tap_ok "nothing left: namespaces, links, processes"
-else
-    tap_not_ok "nothing left: namespaces, links, processes"
-    tap_diag "left: $left"
-fi
+xsw_check_cleanup
