@@ -132,12 +132,12 @@ else
         tap_not_ok "xswd's effective capabilities: $have; expected $want"
     fi
 fi
-"$XSWCTL" --socket "$SOCK" show >show.out 2>&1 || true
-if grep -q "port 1: $A (afxdp" show.out && grep -q "port 2: $B (afxdp" show.out &&
-    grep -q "port 0: $BR (internal)" show.out && ip link show "$BR" >/dev/null 2>&1; then
+"$XSWCTL" --socket "$SOCK" show >"$XSW_T_TMP/show.out" 2>&1 || true
+if grep -q "port 1: $A (afxdp" "$XSW_T_TMP/show.out" && grep -q "port 2: $B (afxdp" "$XSW_T_TMP/show.out" &&
+    grep -q "port 0: $BR (internal)" "$XSW_T_TMP/show.out" && ip link show "$BR" >/dev/null 2>&1; then
     tap_ok "with them: both AF_XDP ports, the TAP internal port, the control socket"
 else
-    tap_not_ok "xswd with the unit's capabilities lacks a port" show.out "$XSW_T_TMP/xswd.err"
+    tap_not_ok "xswd with the unit's capabilities lacks a port" "$XSW_T_TMP/show.out" "$XSW_T_TMP/xswd.err"
 fi
 
 # 5: completion of bridge and port names from the running daemon.
@@ -160,13 +160,13 @@ while IFS= read -r line; do
     line=$(echo "$line" | sed "s|\\\$MAINPID|$PID|; s|$CONF_UNIT|$XSW_T_TMP/xsw.ini|")
     line=$(echo "$line" | sed "s|^[^ ]*/xswd |$XSWD |")
     # shellcheck disable=SC2086
-    setpriv --inh-caps=-all --bounding-set=-all,"$CAPS" $line >>reload.out 2>&1 || reload_ok=0
+    setpriv --inh-caps=-all --bounding-set=-all,"$CAPS" $line >>"$XSW_T_TMP/reload.out" 2>&1 || reload_ok=0
 done < <(sed -n 's/^ExecReload=//p' "$UNIT")
 sleep 0.5
 if [ $reload_ok = 1 ] && xsw_bg_running xswd; then
     tap_ok "the unit's ExecReload lines succeed and xswd runs on"
 else
-    tap_not_ok "ExecReload" reload.out "$XSW_T_TMP/xswd.err"
+    tap_not_ok "ExecReload" "$XSW_T_TMP/reload.out" "$XSW_T_TMP/xswd.err"
 fi
 
 # 7-9: SIGTERM, as systemctl stop sends it.
@@ -187,8 +187,8 @@ fi
 if xsw_no_xdp "$A" "$B" && ! ip link show "$BR" >/dev/null 2>&1 && [ ! -e "$SOCK" ]; then
     tap_ok "with the unit's capabilities, stopping leaves no XDP program, TAP device or socket"
 else
-    ip -d link show "$A" >left.out 2>&1
-    tap_not_ok "xswd left something behind" left.out "$XSW_T_TMP/xswd.err"
+    ip -d link show "$A" >"$XSW_T_TMP/left.out" 2>&1
+    tap_not_ok "xswd left something behind" "$XSW_T_TMP/left.out" "$XSW_T_TMP/xswd.err"
 fi
 
 # 10-11: an abstract-namespace NOTIFY_SOCKET, with an empty config (no
