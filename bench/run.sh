@@ -39,7 +39,8 @@
 # Environment: GEN_CPU (0), FWD_CPU (1), XSW_BUILD (the xsw build directory,
 # default ../build), XB_BUILD (where the helpers are built, default
 # /tmp/xsw-bench-build), XB_KEEP=1 (keep the logs in /tmp/xsw-bench.PID),
-# XB_XSWD_MODE=static (static flows even when xswd can learn), XB_PERF=1
+# XB_XSWD_MODE=static (static flows even when xswd can learn), XB_RESULTS=DIR
+# (write the results there instead of bench/results), XB_PERF=1
 # (profile the switch's CPU with perf during the windows).
 #
 # Prints the table on stdout (progress on stderr) and writes
@@ -51,7 +52,7 @@ XSW_BUILD=${XSW_BUILD:-$TOP/build}
 XB_BUILD=${XB_BUILD:-/tmp/xsw-bench-build}
 GEN_CPU=${GEN_CPU:-0}
 FWD_CPU=${FWD_CPU:-1}
-RESULTS=$HERE/results
+RESULTS=${XB_RESULTS:-$HERE/results}
 
 P=xb$$                      # prefix of every namespace and link
 NS_G=${P}g NS_S=${P}s NS_F=${P}f
