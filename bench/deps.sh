@@ -21,7 +21,7 @@ if [ -n "$missing" ]; then
     apt-get update -qq || true
     # Open vSwitch alone may fail (no such package on this distribution):
     # the rest is still worth having.
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086,SC2046
     apt-get install -y -qq $missing >/dev/null 2>&1 \
         || { [ -n "$OVS" ] && apt-get install -y -qq $(echo "$missing" | sed "s/$OVS//") >/dev/null; } \
         || { echo "bench/deps.sh: apt-get install failed" >&2; exit 1; }

@@ -64,7 +64,7 @@ OBJ=$XB_BUILD/xb_kern.bpf.o
 ALL_SWITCHES=xswd,bridge,ovs,xskfwd
 ALL_SCEN=one,flows1k,flows10k,flows100k,mf1k,mf10k,mf100k,big,setup,ping,tcp,idle
 QUICK_SCEN=one,flows10k,mf10k,big,setup,ping,tcp,idle
-ONLY=$ALL_SWITCHES SCEN= ROUNDS=1 WINDOWS=5 DUR=2 WARM=1 QUICK=0
+ONLY=$ALL_SWITCHES SCEN='' ROUNDS=1 WINDOWS=5 DUR=2 WARM=1 QUICK=0
 TCP_REPS=3 TCP_DUR=4 WITH_OVS=0 DEPS=1 MF_WAIT=20 REPORT_FROM=
 
 log() { echo "[bench] $*" >&2; }
@@ -168,6 +168,7 @@ if [ -n "$REPORT_FROM" ]; then
     DEPS=0
 fi
 if [ $DEPS = 1 ]; then
+    # shellcheck disable=SC2046
     "$HERE/deps.sh" $([ $WITH_OVS = 1 ] && echo --with-ovs) >&2 || die "bench/deps.sh failed"
 fi
 mkdir -p "$TMPD" "$RESULTS" || die "cannot create $TMPD"
@@ -238,7 +239,7 @@ declare -A SW_LABEL=([xswd]=xswd [bridge]=linux-bridge [ovs]=ovs-afxdp [xskfwd]=
 declare -A PMD                  # per switch|scenario: cycles and cache shares
 
 # ------------------------------------------------------------ xswd
-XSWD_PID= XSWD_MODE= XSWD_DP=
+XSWD_PID='' XSWD_MODE='' XSWD_DP=''
 xswd_base_flows() { # [mf]: the flows a learning switch would have installed
     [ "$XSWD_MODE" = learning ] && return 0
     local bc=ff:ff:ff:ff:ff:ff
@@ -343,6 +344,7 @@ sw_ovs_start() {
     CUR_STOP=sw_ovs_stop
     # The userspace datapath has one device of this name per host.
     ip link show ovs-netdev >/dev/null 2>&1 && { echo "ovs-netdev exists (another userspace Open vSwitch?)"; return 1; }
+    rm -rf "$OVSDIR"            # an earlier round's database
     mkdir -p "$OVSDIR"
     export OVS_RUNDIR=$OVSDIR OVS_LOGDIR=$OVSDIR OVS_DBDIR=$OVSDIR OVS_SYSCONFDIR=$OVSDIR
     ovsdb-tool create "$OVSDIR/conf.db" /usr/share/openvswitch/vswitch.ovsschema >/dev/null ||
@@ -499,7 +501,12 @@ measure_pps() { # SWITCH SCENARIO
     [ "${XB_PERF:-0}" = 1 ] && perf_start "$sw" "$sc"
     pid=$(switch_pid "$sw")
     [ -n "$pid" ] && { c0=$(cpu_ticks "$pid"); t0=$EPOCHREALTIME; }
-    r=$("$XB_BUILD/xbsink" sample "$SINK_MAP" "$WINDOWS" "$DUR")
+    # In the background, so that a signal to this script is handled at once
+    # (bash runs traps only between foreground commands, or in wait).
+    "$XB_BUILD/xbsink" sample "$SINK_MAP" "$WINDOWS" "$DUR" > "$TMPD/sample.out" &
+    track $!
+    wait $!
+    r=$(cat "$TMPD/sample.out")
     if [ -n "$pid" ]; then
         # What the switch got of its CPU: on a shared box, the rest went to
         # others, so Mpps per core of it compares switches more fairly.
@@ -513,12 +520,10 @@ measure_pps() { # SWITCH SCENARIO
     have=$(flows_of "$sw")
     off=$(gen_stop)
     for i in $r; do add "$sw" "$sc" "$(awk -v x="$i" 'BEGIN{printf "%.4f", x/1e6}')"; done
-    [ "$sw" = xswd ] || [ "$sw" = ovs ] && FLOWS_SEEN[$sw|$sc]=$have
     log "  $sc: $(echo $r | awk '{for(i=1;i<=NF;i++) printf "%.3f ", $i/1e6}')Mpps (offered ${off:-?} Mpps, datapath flows $have${cpu:+, switch CPU $cpu%})"
 }
 switch_pid() { case $1 in xswd) echo "$XSWD_PID" ;; ovs) echo "$OVS_PID" ;; xskfwd) echo "${XSKFWD_PID:-}" ;; esac; }
 HZ=$(getconf CLK_TCK)
-declare -A FLOWS_SEEN
 # XB_PERF=1: a cpu-clock profile of the switch's CPU over the windows; the
 # busiest symbols go into the report.
 declare -A PROF PROFC
@@ -558,7 +563,7 @@ measure_setup() { # SWITCH
         sleep 0.3
         # Sources never seen before, in this round or an earlier one.
         base=$(( 0x10000000 + ((ROUND - 1) * WINDOWS + rep) * 0x100000 ))
-        fb=$(flows_of "$sw") f0= t0= f1= t1=
+        fb=$(flows_of "$sw") f0='' t0='' f1='' t1=''
         [ "$sw" = xswd ] && lost0=$(xswctl upcall-stats 2>/dev/null | awk '/lost:/{print $2}')
         gen_start mac "$SETUP_N" 60 "$base"
         end=$(( ${EPOCHREALTIME%.*} + 10 ))
@@ -643,7 +648,7 @@ run_switch() { # SWITCH
     local sw=$1 start=sw_$1_start msg=$TMPD/start.msg sc
     log "=== ${SW_LABEL[$sw]} (round $ROUND)"
     topo_up || { SKIP[$sw]="topology setup failed"; cleanup_switch; return; }
-    FWD_NOTE= CUR_STOP=
+    FWD_NOTE='' CUR_STOP=''
     if ! $start > "$msg" 2>&1; then
         SKIP[$sw]=$(tail -1 "$msg"); log "  SKIP: ${SKIP[$sw]}"; cleanup_switch; return
     fi
@@ -785,7 +790,10 @@ report() {
     echo
     echo "notes:"
     for s in "${COLS[@]}"; do
-        if [ -n "${SKIP[$s]:-}" ]; then echo "  ${SW_LABEL[$s]}: skipped: ${SKIP[$s]}"; continue; fi
+        if [ -n "${SKIP[$s]:-}" ]; then
+            if [ -n "${S[$s|one]:-}${S[$s|ping]:-}" ]; then echo "  ${SW_LABEL[$s]}: skipped in a later round: ${SKIP[$s]}"
+            else echo "  ${SW_LABEL[$s]}: skipped: ${SKIP[$s]}"; continue; fi
+        fi
         case $s in
         xswd) [ "${SWNOTE[xswd]:-}" = static ] &&
                 echo "  xswd: static flow (xswctl has no fdb-show yet, so no learning switch): in_port(1),eth(dst=SINK) -> 2 etc., installed with add-flow; megaflow scenarios: one flow per source, installed in bulk" ||

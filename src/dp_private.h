@@ -98,6 +98,12 @@ struct worker_dp {
     struct datapath *dp;
     struct emc *emc;
     struct umem_cache cache;
+    /* The EMC steps aside when it hardly ever hits (many more live
+     * connections than entries): a window of lookups measures its hit rate,
+     * and a poor one skips it for a longer stretch, then measures again. */
+    uint32_t emc_window;            /* lookups left in this window */
+    uint32_t emc_window_hits;
+    uint32_t emc_skip;              /* packets left to skip the EMC for */
 };
 
 /* One rx queue a worker polls. */
@@ -173,6 +179,8 @@ struct dp_switch {
     struct datapath *by_slot[DP_MAX_DATAPATHS];
     struct worker *workers;         /* [n_workers] */
     unsigned int n_workers;
+    /* worker.c's idle thresholds, in worker_cycles() units. */
+    uint64_t idle_cycles, idle_short_cycles, quiet_cycles;
     int next_fake_ifindex;
 };
 

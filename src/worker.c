@@ -34,7 +34,23 @@
 #include "log.h"
 
 #define WORKER_RECIRC_MAX 4         /* as the kernel's OVS_RECURSION_LIMIT for recirc */
-#define WORKER_IDLE_NS 2000000      /* busy-poll this long with no work before sleeping */
+/* Busy-poll this long with no work before sleeping in poll(): long enough
+ * that traffic with pauses (a ping every 20 ms, a generator between bursts)
+ * never pays a wake-up, short enough that an idle switch sleeps within a
+ * fraction of a second.  After a quiet spell (a sleep longer than
+ * WORKER_QUIET_NS), a frame only buys WORKER_IDLE_SHORT_NS of polling, and
+ * each wake-up that follows a shorter sleep doubles that, up to
+ * WORKER_IDLE_NS: a steady stream (a ping every 20 ms) is busy-polled after
+ * a few frames, background chatter (neighbour discovery, keepalives) costs
+ * next to nothing. */
+#define WORKER_IDLE_NS 200000000
+#define WORKER_IDLE_SHORT_NS 2000000
+#define WORKER_QUIET_NS 500000000
+/* EMC bypass: a window of lookups, the hit rate below which the EMC is
+ * skipped, and for how many packets. */
+#define WORKER_EMC_WINDOW 4096
+#define WORKER_EMC_MIN_HITS (WORKER_EMC_WINDOW / 8)
+#define WORKER_EMC_SKIP (WORKER_EMC_WINDOW * 16)
 #define WORKER_SLEEP_MS 1000
 #define WORKER_CLONES 64
 #define WORKER_FRAME_HEADROOM 256   /* where copied packets start: room for push_vlan */
@@ -315,20 +331,32 @@ worker_input(struct worker_exec *x, struct packet *pkt)
     struct flow_key key;
     uint32_t hash = 0;
 
+    bool use_emc = wdp->emc && !wdp->emc_skip;
+
     flow_extract(pkt->data, pkt->len, &pkt->md, &key, &ofs);
-    if (wdp->emc) {
+    if (use_emc) {
         hash = emc_hash(&key);
         flow = emc_lookup(wdp->emc, &key, hash);
         if (flow) {
             WORKER_INC(w->counters.s.emc_hits, 1);
+            wdp->emc_window_hits++;
         }
+        if (!--wdp->emc_window) {
+            if (wdp->emc_window_hits < WORKER_EMC_MIN_HITS) {
+                wdp->emc_skip = WORKER_EMC_SKIP;
+            }
+            wdp->emc_window = WORKER_EMC_WINDOW;
+            wdp->emc_window_hits = 0;
+        }
+    } else if (wdp->emc) {
+        wdp->emc_skip--;
     }
     if (!flow) {
         flow = classifier_lookup(dp->cls, w->id, &key);
         if (flow) {
             WORKER_INC(w->counters.s.megaflow_hits, 1);
             WORKER_INC(ds->n_mask_hit, 1);
-            if (wdp->emc) {
+            if (use_emc) {
                 emc_probabilistic_insert(wdp->emc, &key, hash, flow);
             }
         }
@@ -486,8 +514,9 @@ worker_send_cmd(struct worker *w, const struct worker_cmd *hdr, const void *acti
 /* ---------------------------------------------------------------- loop */
 
 /* Sleeps until a queue has frames, a command comes, or a second passes.
- * Offline meanwhile, so that grace periods do not wait for us. */
-static void
+ * Offline meanwhile, so that grace periods do not wait for us.  Returns
+ * whether something woke it (false: the timeout, nothing to do). */
+static bool
 worker_sleep(struct worker *w, const struct worker_poll *poll_list)
 {
     struct pollfd fds[257];
@@ -505,12 +534,13 @@ worker_sleep(struct worker *w, const struct worker_poll *poll_list)
     (void) r;
     if (__atomic_load_n(&w->cmd_head, __ATOMIC_ACQUIRE) != w->cmd_tail
         || __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-        return;
+        return true;
     }
     WORKER_INC(w->counters.s.sleeps, 1);
     classifier_rcu_thread_offline();
-    (void) poll(fds, n, WORKER_SLEEP_MS);
+    r = poll(fds, n, WORKER_SLEEP_MS);
     rcu_thread_online();
+    return r != 0;
 }
 
 static void *
@@ -521,6 +551,7 @@ worker_main(void *arg)
     const struct worker_poll *seen = NULL;
     struct xdp_desc descs[DP_BATCH];
     uint64_t idle_since = 0;
+    uint64_t spin = w->sw->idle_cycles;     /* busy from the start: ports come with traffic */
 
     rcu_register_thread();
     while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
@@ -552,14 +583,21 @@ worker_main(void *arg)
             WORKER_INC(w->counters.s.busy_cycles, worker_cycles() - t0);
             idle_since = 0;
         } else {
-            uint64_t now = worker_now_ns();
+            uint64_t now = worker_cycles();
 
-            WORKER_INC(w->counters.s.idle_cycles, worker_cycles() - t0);
+            WORKER_INC(w->counters.s.idle_cycles, now - t0);
             if (!idle_since) {
                 idle_since = now;
-            } else if (now - idle_since > WORKER_IDLE_NS && !w->n_active) {
-                worker_sleep(w, pl);
-                idle_since = 0;
+            } else if (now - idle_since > spin && !w->n_active) {
+                uint64_t slept = worker_cycles();
+                bool woken = worker_sleep(w, pl);
+
+                slept = worker_cycles() - slept;
+                spin = slept > w->sw->quiet_cycles ? w->sw->idle_short_cycles
+                       : spin * 2 < w->sw->idle_cycles ? spin * 2 : w->sw->idle_cycles;
+                /* A timeout with nothing to do sleeps again at the next
+                 * empty turn, without another spell of busy polling. */
+                idle_since = woken ? 0 : worker_cycles() - spin - 1;
                 seen = NULL;    /* re-read the poll list after sleeping */
                 continue;
             }
@@ -676,9 +714,33 @@ worker_wake(struct worker *w)
     (void) r;
 }
 
+/* How many worker_cycles() make a nanosecond: idle time is measured with
+ * the cycle counter, which costs nothing, where clock_gettime() is a vDSO
+ * call that a busy host can make slow. */
+static double
+worker_cycles_per_ns(void)
+{
+    struct timespec pause = { 0, 10 * 1000 * 1000 };
+    uint64_t t0 = worker_now_ns(), c0 = worker_cycles();
+    uint64_t t1, c1;
+
+    nanosleep(&pause, NULL);
+    t1 = worker_now_ns();
+    c1 = worker_cycles();
+    if (t1 <= t0 || c1 <= c0) {
+        return 1.0;
+    }
+    return (double) (c1 - c0) / (double) (t1 - t0);
+}
+
 int
 worker_start_all(struct dp_switch *sw, struct xsw_err *err)
 {
+    double per_ns = worker_cycles_per_ns();
+
+    sw->idle_cycles = (uint64_t) (WORKER_IDLE_NS * per_ns);
+    sw->idle_short_cycles = (uint64_t) (WORKER_IDLE_SHORT_NS * per_ns);
+    sw->quiet_cycles = (uint64_t) (WORKER_QUIET_NS * per_ns);
     sw->workers = calloc(sw->n_workers, sizeof *sw->workers);
     if (!sw->workers) {
         return xsw_err_set(err, ENOMEM, "out of memory for %u workers", sw->n_workers);
@@ -798,6 +860,7 @@ worker_dp_attach(struct dp_switch *sw, struct datapath *dp, struct xsw_err *err)
             goto err;
         }
         wdp->dp = dp;
+        wdp->emc_window = WORKER_EMC_WINDOW;
         error = umem_cache_init(&wdp->cache, dp->umem, 0);
         if (error) {
             free(wdp);
