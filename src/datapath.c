@@ -19,6 +19,7 @@
 
 #define DP_TAP_BURST 64
 #define DP_FILL_FRAMES 512
+#define DP_EMC_MIN_SUBTABLES 3
 
 /* ---------------------------------------------------------------- switch */
 
@@ -88,6 +89,12 @@ dp_switch_run(struct dp_switch *sw)
         struct vport *vp, *next;
 
         classifier_rerank(dp->cls);
+        /* One subtable probe (~110 instructions, its bucket hot in cache)
+         * beats the EMC's hash and compare over a table that does not fit in
+         * cache; the EMC pays from a few subtables up (bench/classifier). */
+        __atomic_store_n(&dp->emc_useful,
+                         classifier_n_subtables(dp->cls) >= DP_EMC_MIN_SUBTABLES,
+                         __ATOMIC_RELAXED);
         for (vp = dp_port_next(dp, NULL); vp; vp = next) {
             bool up;
 

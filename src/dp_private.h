@@ -82,6 +82,10 @@ struct datapath {
     struct dp_wstats *wstats;       /* [n_workers] */
     int ifindex;
     unsigned int slot;              /* index in the switch's datapath table */
+    /* Whether workers should probe their EMC: only when the classifier has
+     * enough subtables that a megaflow lookup costs more than an EMC hit
+     * (set by the control thread once a second, read relaxed). */
+    bool emc_useful;
 
     /* Control thread. */
     struct dp_switch *sw;

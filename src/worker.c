@@ -331,7 +331,8 @@ worker_input(struct worker_exec *x, struct packet *pkt)
     struct flow_key key;
     uint32_t hash = 0;
 
-    bool use_emc = wdp->emc && !wdp->emc_skip;
+    bool use_emc = wdp->emc && !wdp->emc_skip
+                   && __atomic_load_n(&dp->emc_useful, __ATOMIC_RELAXED);
 
     flow_extract(pkt->data, pkt->len, &pkt->md, &key, &ofs);
     if (use_emc) {
