@@ -256,6 +256,21 @@ find_dp(struct dp_switch *sw, const struct ctl_server_request *req,
     return dp;
 }
 
+/* The common start of a datapath command that names an existing datapath:
+ * its attributes checked, the datapath found (-ENODEV, with err, if not). */
+static int
+dp_req_parse(struct dp_switch *sw, const struct ctl_server_request *req,
+             const struct nlattr **tb, struct datapath **dpp, struct xsw_err *err)
+{
+    int error = parse_attrs(req, dp_policy, N_POLICY(dp_policy), tb, err);
+
+    if (error) {
+        return error;
+    }
+    *dpp = find_dp(sw, req, tb[OVS_DP_ATTR_NAME], err);
+    return *dpp ? 0 : -ENODEV;
+}
+
 /* Starts a datapath message; the caller commits or notifies it. */
 static struct nlmsghdr *
 dp_msg(struct ctl_server_reply *reply, struct datapath *dp, uint8_t cmd)
@@ -359,13 +374,9 @@ dp_cmd_del(void *sw_, const struct ctl_server_request *req,
     struct datapath *dp;
     int error;
 
-    error = parse_attrs(req, dp_policy, N_POLICY(dp_policy), tb, err);
+    error = dp_req_parse(sw_, req, tb, &dp, err);
     if (error) {
         return error;
-    }
-    dp = find_dp(sw_, req, tb[OVS_DP_ATTR_NAME], err);
-    if (!dp) {
-        return -ENODEV;
     }
     /* The last word on the datapath, stats included, before it goes. */
     nlh = dp_msg(reply, dp, OVS_DP_CMD_DEL);
@@ -385,13 +396,9 @@ dp_cmd_get(void *sw_, const struct ctl_server_request *req,
     struct datapath *dp;
     int error;
 
-    error = parse_attrs(req, dp_policy, N_POLICY(dp_policy), tb, err);
+    error = dp_req_parse(sw_, req, tb, &dp, err);
     if (error) {
         return error;
-    }
-    dp = find_dp(sw_, req, tb[OVS_DP_ATTR_NAME], err);
-    if (!dp) {
-        return -ENODEV;
     }
     nlh = dp_msg(reply, dp, OVS_DP_CMD_GET);
     if (!nlh) {
@@ -437,13 +444,9 @@ dp_cmd_set(void *sw_, const struct ctl_server_request *req,
     uint32_t features;
     int error;
 
-    error = parse_attrs(req, dp_policy, N_POLICY(dp_policy), tb, err);
+    error = dp_req_parse(sw_, req, tb, &dp, err);
     if (error) {
         return error;
-    }
-    dp = find_dp(sw_, req, tb[OVS_DP_ATTR_NAME], err);
-    if (!dp) {
-        return -ENODEV;
     }
     error = check_features(tb[OVS_DP_ATTR_USER_FEATURES], &features, err);
     if (error) {
