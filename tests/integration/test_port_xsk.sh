@@ -191,6 +191,11 @@ fi
 # A device without native XDP (ifb): auto mode falls back to skb mode, a
 # forced native mode fails and says so.
 IFB=$(xsw_name i)
+# Loading the ifb module makes its default devices (ifb0, ifb1) appear: if
+# this test is what loads it, it unloads it again at the end.
+if ! [ -d /sys/module/ifb ]; then
+    xsw_on_exit "modprobe -r ifb 2>/dev/null"
+fi
 if xsw_link_add "$IFB" ifb; then
     "$PORTCHECK" -t 1 -o "$BPF_OBJ" "$IFB" "$A" >"$XSW_T_TMP/ifb.out" \
         2>"$XSW_T_TMP/ifb.err"
