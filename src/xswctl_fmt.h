@@ -109,7 +109,7 @@ uint64_t xswctl_fmt_age_ms(uint64_t used_ms, uint64_t now_ms);
  * etc. for the bits above; "none" for 0. */
 void xswctl_fmt_tcp_flags(struct strbuf *sb, uint16_t flags);
 
-/* "packets:N, bytes:N, used:X.XXXs" ("used:never" when used_ms is 0), then
+/* "packets:N, bytes:N, used:S.MMMs" (seconds, 3 decimals; "used:never" when used_ms is 0), then
  * ", flags:..." when tcp_flags is not 0. */
 void xswctl_fmt_flow_stats(struct strbuf *sb, uint64_t packets, uint64_t bytes,
                            uint64_t used_ms, uint64_t now_ms, uint16_t tcp_flags);
